@@ -1,0 +1,124 @@
+import { once } from 'node:events';
+import type { Worker } from 'node:worker_threads';
+import type { CallRequest, CallResponse } from './call-thread.ts';
+import type { CallName, Calls } from './calls.ts';
+import { LibvirtError } from './libvirt-error.ts';
+import { startThread } from './thread.ts';
+
+interface PendingCall {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+interface CallThread {
+  worker: Worker;
+  pending: Map<number, PendingCall>;
+}
+
+/** The binding is closed, or its call thread ended, before the call could answer. */
+export class BindingClosedError extends Error {
+  override readonly name = 'BindingClosedError';
+}
+
+/**
+ * The call threads: every libvirt call that can block runs on one of them, so that Node's
+ * event loop never waits on libvirt. A call goes to the thread with the fewest calls in
+ * flight, so a slow call (a snapshot with memory takes seconds) holds up only its own thread.
+ */
+export class CallPool {
+  readonly #threads: CallThread[];
+  #nextId = 1;
+  #closed = false;
+
+  private constructor(threads: CallThread[]) {
+    this.#threads = threads;
+  }
+
+  /** Starts `size` call threads and waits until each has loaded libvirt. */
+  static async start(size: number): Promise<CallPool> {
+    const threads = await Promise.all(
+      Array.from({ length: size }, async () => {
+        const worker = startThread('call-thread');
+        const [first] = (await once(worker, 'message')) as [unknown];
+        if (first !== 'ready') {
+          throw new Error(`a call thread answered ${String(first)} instead of ready`);
+        }
+
+        return { worker, pending: new Map<number, PendingCall>() };
+      }),
+    );
+    const pool = new CallPool(threads);
+    for (const thread of threads) {
+      pool.#listen(thread);
+    }
+
+    return pool;
+  }
+
+  /** Runs one call of `calls.ts` on a call thread. */
+  run<N extends CallName>(call: N, ...args: Parameters<Calls[N]>): Promise<ReturnType<Calls[N]>> {
+    if (this.#closed) {
+      return Promise.reject(new BindingClosedError(`the libvirt binding is closed (${call})`));
+    }
+
+    const thread = this.#leastBusy();
+    const id = this.#nextId++;
+    const request: CallRequest = { id, call, args };
+
+    return new Promise((resolve, reject) => {
+      thread.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      thread.worker.postMessage(request);
+    });
+  }
+
+  /** How many calls are in flight on all threads. */
+  get inFlight(): number {
+    return this.#threads.reduce((sum, thread) => sum + thread.pending.size, 0);
+  }
+
+  /** Stops every call thread; calls still in flight fail with BindingClosedError. */
+  async close(): Promise<void> {
+    if (this.#closed) {
+      return;
+    }
+
+    this.#closed = true;
+    await Promise.all(this.#threads.map((thread) => thread.worker.terminate()));
+  }
+
+  #leastBusy(): CallThread {
+    return this.#threads.reduce((best, thread) =>
+      thread.pending.size < best.pending.size ? thread : best,
+    );
+  }
+
+  #listen(thread: CallThread): void {
+    thread.worker.on('message', (response: CallResponse) => {
+      const pending = thread.pending.get(response.id);
+      if (pending === undefined) {
+        return;
+      }
+
+      thread.pending.delete(response.id);
+      if ('value' in response) {
+        pending.resolve(response.value);
+      } else if ('libvirtError' in response) {
+        pending.reject(LibvirtError.fromDetails(response.libvirtError));
+      } else {
+        pending.reject(new Error(response.failure));
+      }
+    });
+    thread.worker.on('error', (error) => this.#abandon(thread, error));
+    thread.worker.on('exit', () =>
+      this.#abandon(thread, new BindingClosedError('a libvirt call thread ended')),
+    );
+  }
+
+  #abandon(thread: CallThread, error: Error): void {
+    for (const pending of thread.pending.values()) {
+      pending.reject(error);
+    }
+
+    thread.pending.clear();
+  }
+}

@@ -1,0 +1,121 @@
+import type { CallPool } from './call-pool.ts';
+import type { DomainStateInfo } from './calls.ts';
+import { DomainSnapshot } from './domain-snapshot.ts';
+import { Handle } from './handle.ts';
+import type { Address } from './native.ts';
+
+/**
+ * A `virDomainPtr`: one reference to a domain, freed once by {@link free}. Besides the
+ * domain calls the server needs, it holds the snapshot module's domain-level calls.
+ */
+export class Domain extends Handle {
+  /** @internal Wraps a reference the caller hands over. */
+  static adopt(pool: CallPool, address: Address): Domain {
+    return new Domain(pool, address);
+  }
+
+  /** @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetName */
+  name(): Promise<string> {
+    return this.pool.run('domainGetName', this.address);
+  }
+
+  /** @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetUUIDString */
+  uuid(): Promise<string> {
+    return this.pool.run('domainGetUUIDString', this.address);
+  }
+
+  /** `virDomainState` and its reason. @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetState */
+  state(): Promise<DomainStateInfo> {
+    return this.pool.run('domainGetState', this.address);
+  }
+
+  /** @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetXMLDesc */
+  xmlDesc(flags = 0): Promise<string> {
+    return this.pool.run('domainGetXMLDesc', this.address, flags);
+  }
+
+  /** @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainIsActive */
+  isActive(): Promise<boolean> {
+    return this.pool.run('domainIsActive', this.address);
+  }
+
+  /** @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainIsPersistent */
+  isPersistent(): Promise<boolean> {
+    return this.pool.run('domainIsPersistent', this.address);
+  }
+
+  /** Starts the defined domain. @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainCreate */
+  async create(): Promise<void> {
+    await this.pool.run('domainCreate', this.address);
+  }
+
+  /** Stops the domain at once. @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainDestroy */
+  async destroy(): Promise<void> {
+    await this.pool.run('domainDestroy', this.address);
+  }
+
+  /** @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainUndefineFlags */
+  async undefine(flags = 0): Promise<void> {
+    await this.pool.run('domainUndefineFlags', this.address, flags);
+  }
+
+  /** @see https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainHasCurrentSnapshot */
+  hasCurrentSnapshot(flags = 0): Promise<boolean> {
+    return this.pool.run('domainHasCurrentSnapshot', this.address, flags);
+  }
+
+  /**
+   * Every snapshot `flags` selects, each a handle the caller frees.
+   *
+   * @see https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainListAllSnapshots
+   */
+  async listAllSnapshots(flags = 0): Promise<DomainSnapshot[]> {
+    const snapshots = await this.pool.run('domainListAllSnapshots', this.address, flags);
+
+    return snapshots.map((snapshot) => DomainSnapshot.adopt(this.pool, snapshot));
+  }
+
+  /** @see https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainSnapshotCreateXML */
+  async snapshotCreateXML(xml: string, flags = 0): Promise<DomainSnapshot> {
+    const snapshot = await this.pool.run('snapshotCreateXML', this.address, xml, flags);
+
+    return DomainSnapshot.adopt(this.pool, snapshot);
+  }
+
+  /** @see https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainSnapshotCurrent */
+  async currentSnapshot(flags = 0): Promise<DomainSnapshot> {
+    const snapshot = await this.pool.run('snapshotCurrent', this.address, flags);
+
+    return DomainSnapshot.adopt(this.pool, snapshot);
+  }
+
+  /** @see https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainSnapshotLookupByName */
+  async snapshotLookupByName(name: string, flags = 0): Promise<DomainSnapshot> {
+    const snapshot = await this.pool.run('snapshotLookupByName', this.address, name, flags);
+
+    return DomainSnapshot.adopt(this.pool, snapshot);
+  }
+
+  /** @see https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainSnapshotNum */
+  snapshotNum(flags = 0): Promise<number> {
+    return this.pool.run('snapshotNum', this.address, flags);
+  }
+
+  /** @see https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainSnapshotListNames */
+  snapshotListNames(flags = 0): Promise<string[]> {
+    return this.pool.run('snapshotListNames', this.address, flags);
+  }
+
+  /** A second handle on the same domain. @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainRef */
+  async ref(): Promise<Domain> {
+    const address = this.address;
+    await this.pool.run('domainRef', address);
+
+    return Domain.adopt(this.pool, address);
+  }
+
+  /** Releases this handle's reference. @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainFree */
+  free(): Promise<void> {
+    return this.release((address) => this.pool.run('domainFree', address));
+  }
+}

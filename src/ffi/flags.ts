@@ -1,0 +1,119 @@
+/**
+ * libvirt's snapshot flags and the domain constants the server reads, with the values of
+ * libvirt's headers (`libvirt-domain-snapshot.h`, `libvirt-domain.h`). Call sites combine
+ * these with `|`; no bare numbers.
+ *
+ * @see https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html
+ */
+
+/** `virDomainSnapshotCreateFlags`, for {@link DomainSnapshot} creation. */
+export const SnapshotCreateFlags = {
+  REDEFINE: 1 << 0,
+  CURRENT: 1 << 1,
+  NO_METADATA: 1 << 2,
+  HALT: 1 << 3,
+  DISK_ONLY: 1 << 4,
+  REUSE_EXT: 1 << 5,
+  QUIESCE: 1 << 6,
+  ATOMIC: 1 << 7,
+  LIVE: 1 << 8,
+  VALIDATE: 1 << 9,
+} as const;
+
+/** `virDomainSnapshotDeleteFlags`. */
+export const SnapshotDeleteFlags = {
+  CHILDREN: 1 << 0,
+  METADATA_ONLY: 1 << 1,
+  CHILDREN_ONLY: 1 << 2,
+} as const;
+
+/**
+ * `virDomainSnapshotListFlags`. ROOTS and DESCENDANTS share bit 0: on a domain's list it
+ * means roots only, on a snapshot's children it means all descendants.
+ */
+export const SnapshotListFlags = {
+  ROOTS: 1 << 0,
+  DESCENDANTS: 1 << 0,
+  METADATA: 1 << 1,
+  LEAVES: 1 << 2,
+  NO_LEAVES: 1 << 3,
+  NO_METADATA: 1 << 4,
+  INACTIVE: 1 << 5,
+  ACTIVE: 1 << 6,
+  DISK_ONLY: 1 << 7,
+  INTERNAL: 1 << 8,
+  EXTERNAL: 1 << 9,
+  TOPOLOGICAL: 1 << 10,
+} as const;
+
+/** `virDomainSnapshotRevertFlags`. */
+export const SnapshotRevertFlags = {
+  RUNNING: 1 << 0,
+  PAUSED: 1 << 1,
+  FORCE: 1 << 2,
+  RESET_NVRAM: 1 << 3,
+} as const;
+
+/** `virDomainSnapshotXMLFlags`; SECURE is `VIR_DOMAIN_XML_SECURE`. */
+export const SnapshotXMLFlags = {
+  SECURE: 1 << 0,
+} as const;
+
+/** `virDomainXMLFlags`, for a domain's own XML. */
+export const DomainXMLFlags = {
+  SECURE: 1 << 0,
+  INACTIVE: 1 << 1,
+  UPDATE_CPU: 1 << 2,
+  MIGRATABLE: 1 << 3,
+} as const;
+
+/** `virConnectListAllDomainsFlags`. */
+export const ListDomainsFlags = {
+  ACTIVE: 1 << 0,
+  INACTIVE: 1 << 1,
+  PERSISTENT: 1 << 2,
+  TRANSIENT: 1 << 3,
+} as const;
+
+/** `virDomainUndefineFlagsValues`, for removing a domain with its snapshots. */
+export const DomainUndefineFlags = {
+  MANAGED_SAVE: 1 << 0,
+  SNAPSHOTS_METADATA: 1 << 1,
+  NVRAM: 1 << 2,
+  KEEP_NVRAM: 1 << 3,
+  CHECKPOINTS_METADATA: 1 << 4,
+  TPM: 1 << 5,
+  KEEP_TPM: 1 << 6,
+} as const;
+
+/** `virDomainState`. */
+export const DomainState = {
+  NOSTATE: 0,
+  RUNNING: 1,
+  BLOCKED: 2,
+  PAUSED: 3,
+  SHUTDOWN: 4,
+  SHUTOFF: 5,
+  CRASHED: 6,
+  PMSUSPENDED: 7,
+} as const;
+
+export type DomainStateName = keyof typeof DomainState;
+export type DomainStateValue = (typeof DomainState)[DomainStateName];
+
+/** `virConnectCloseReason`, passed to a connection's close callback. */
+export const ConnectCloseReason = {
+  ERROR: 0,
+  EOF: 1,
+  KEEPALIVE: 2,
+  CLIENT: 3,
+} as const;
+
+export type ConnectCloseReasonValue = (typeof ConnectCloseReason)[keyof typeof ConnectCloseReason];
+
+/** The name of a `virDomainState` value, for logs and the schema's enum. */
+export function domainStateName(state: number): DomainStateName {
+  const entry = Object.entries(DomainState).find(([, value]) => value === state);
+
+  return entry === undefined ? 'NOSTATE' : (entry[0] as DomainStateName);
+}

@@ -1,0 +1,16 @@
+/** The libvirt binding: the only way into libvirt for the rest of the server. */
+export { BindingClosedError } from './call-pool.ts';
+export type { DomainStateInfo } from './calls.ts';
+export { type CloseListener, Connection } from './connection.ts';
+export { Domain } from './domain.ts';
+export { DomainSnapshot } from './domain-snapshot.ts';
+export * from './flags.ts';
+export { HandleFreedError } from './handle.ts';
+export { Libvirt, type LibvirtOptions, type OpenOptions } from './libvirt.ts';
+export {
+  ErrorDomain,
+  ErrorNumber,
+  LibvirtError,
+  type LibvirtErrorDetails,
+} from './libvirt-error.ts';
+export { formatVersion } from './version.ts';

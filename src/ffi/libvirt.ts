@@ -1,0 +1,74 @@
+import { CallPool } from './call-pool.ts';
+import { Connection } from './connection.ts';
+import { EventLoop } from './event-loop.ts';
+
+/** How the binding runs. */
+export interface LibvirtOptions {
+  /**
+   * How many call threads run libvirt calls; a slow call holds up one of them.
+   * @default 4
+   */
+  callThreads?: number;
+}
+
+/** How a connection is opened. */
+export interface OpenOptions {
+  /** Open with virConnectOpenReadOnly: queries only. */
+  readOnly?: boolean;
+}
+
+/**
+ * The libvirt binding: its call threads, libvirt's event loop, and the connections opened
+ * through it. {@link close} closes what is still open and stops every thread, after which
+ * nothing of the binding keeps the process alive.
+ */
+export class Libvirt {
+  readonly #pool: CallPool;
+  readonly #eventLoop: EventLoop;
+  readonly #connections = new Set<Connection>();
+  #closing: Promise<void> | undefined;
+
+  private constructor(pool: CallPool, eventLoop: EventLoop) {
+    this.#pool = pool;
+    this.#eventLoop = eventLoop;
+  }
+
+  /** Starts the event loop (before any connection opens, as libvirt requires) and the call threads. */
+  static async start(options: LibvirtOptions = {}): Promise<Libvirt> {
+    const eventLoop = await EventLoop.start();
+    const pool = await CallPool.start(options.callThreads ?? 4);
+
+    return new Libvirt(pool, eventLoop);
+  }
+
+  /**
+   * Opens a connection to `uri`.
+   *
+   * @see https://libvirt.org/html/libvirt-libvirt-host.html#virConnectOpen
+   * @see https://libvirt.org/html/libvirt-libvirt-host.html#virConnectOpenReadOnly
+   */
+  async open(uri: string, options: OpenOptions = {}): Promise<Connection> {
+    const address = options.readOnly
+      ? await this.#pool.run('connectOpenReadOnly', uri)
+      : await this.#pool.run('connectOpen', uri);
+    const connection = Connection.adopt(this.#pool, address, () =>
+      this.#connections.delete(connection),
+    );
+    this.#connections.add(connection);
+
+    return connection;
+  }
+
+  /** Closes every connection still open, then stops the event loop and the call threads. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    await Promise.allSettled([...this.#connections].map((connection) => connection.close()));
+    await this.#eventLoop.stop();
+    await this.#pool.close();
+  }
+}
