@@ -61,12 +61,20 @@ export class CallPool {
       return Promise.reject(new BindingClosedError(`the libvirt binding is closed (${call})`));
     }
 
-    const thread = this.#leastBusy();
+    return this.#send(this.#leastBusy(), call, args) as Promise<ReturnType<Calls[N]>>;
+  }
+
+  /** Runs one call on every call thread, for calls about the thread itself. */
+  async runOnEachThread<N extends CallName>(call: N, ...args: Parameters<Calls[N]>): Promise<void> {
+    await Promise.all(this.#threads.map((thread) => this.#send(thread, call, args)));
+  }
+
+  #send(thread: CallThread, call: CallName, args: unknown[]): Promise<unknown> {
     const id = this.#nextId++;
     const request: CallRequest = { id, call, args };
 
     return new Promise((resolve, reject) => {
-      thread.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      thread.pending.set(id, { resolve, reject });
       thread.worker.postMessage(request);
     });
   }

@@ -22,7 +22,7 @@ export const ErrorNumber = {
   CONFIG_UNSUPPORTED: 67,
   OPERATION_TIMEOUT: 68,
   NO_DOMAIN_SNAPSHOT: 72,
-  INVALID_DOMAIN_SNAPSHOT: 73,
+  INVALID_DOMAIN_SNAPSHOT: 71,
   ARGUMENT_UNSUPPORTED: 74,
   SNAPSHOT_REVERT_RISKY: 77,
   OPERATION_UNSUPPORTED: 84,
@@ -32,11 +32,11 @@ export const ErrorNumber = {
 /** `virErrorDomain` values the server tells apart. */
 export const ErrorDomain = {
   NONE: 0,
+  RPC: 7,
   QEMU: 10,
+  TEST: 12,
   REMOTE: 13,
-  TEST: 22,
-  RPC: 53,
-  DOMAIN_SNAPSHOT: 41,
+  DOMAIN_SNAPSHOT: 35,
 } as const;
 
 /** What libvirt reported about a failed call, copied out of its thread-local error. */

@@ -1,4 +1,4 @@
-import { createExternalBuffer, DataType, load, open } from 'ffi-rs';
+import { arrayConstructor, DataType, type FieldType, load, open } from 'ffi-rs';
 import { LibvirtError } from './libvirt-error.ts';
 import { type CSignature, type SymbolName, symbols } from './symbols.ts';
 
@@ -72,26 +72,27 @@ export function takeLastError(func: string): LibvirtError {
   return new LibvirtError(func, { code, domain, message });
 }
 
-/** A view of `bytes` bytes at `address`, without copying; valid while the memory is. */
-export function view(address: Address, bytes: number): Buffer {
-  // memmove with a length of 0 returns its destination: the one way to turn an address
-  // that arrived as a number into the pointer object createExternalBuffer takes.
-  const memory = load({
+// memmove with a length of 0 returns its destination unchanged. Declared with the return
+// type wanted, it makes ffi-rs copy what lies at an address that arrived as a number, with
+// no pointer object for the garbage collector to finalize.
+function copyFrom(address: Address, retType: FieldType): unknown {
+  return load({
     library: 'libc',
     funcName: 'memmove',
-    retType: DataType.External,
+    retType,
     paramsType: [DataType.BigInt, DataType.BigInt, DataType.I64],
     paramsValue: [address, address, 0],
   });
+}
 
-  return createExternalBuffer(memory, bytes);
+/** Copies `bytes` bytes at `address`. */
+export function readBytes(address: Address, bytes: number): Buffer {
+  return copyFrom(address, arrayConstructor({ type: DataType.U8Array, length: bytes })) as Buffer;
 }
 
 /** Copies the NUL-terminated UTF-8 string at `address` into a JS string. */
 export function readString(address: Address): string {
-  const length = invoke('strlen', address);
-
-  return length === 0 ? '' : view(address, length).toString('utf8');
+  return copyFrom(address, DataType.String) as string;
 }
 
 /** Copies a string libvirt handed over to the caller, then frees libvirt's copy. */
@@ -105,7 +106,7 @@ export function takeString(address: Address): string {
 
 /** Reads the `index`th pointer of the array at `address`. */
 export function readPointer(address: Address, index = 0): Address {
-  return view(address, (index + 1) * POINTER_SIZE).readBigUInt64LE(index * POINTER_SIZE);
+  return readBytes(address, (index + 1) * POINTER_SIZE).readBigUInt64LE(index * POINTER_SIZE);
 }
 
 /** Reads `count` pointers of the array at `address`. */
@@ -114,7 +115,7 @@ export function readPointers(address: Address, count: number): Address[] {
     return [];
   }
 
-  const buffer = view(address, count * POINTER_SIZE);
+  const buffer = readBytes(address, count * POINTER_SIZE);
 
   return Array.from({ length: count }, (_, index) => buffer.readBigUInt64LE(index * POINTER_SIZE));
 }

@@ -118,9 +118,9 @@ export const libcSymbols = {
   malloc: libc(memory, size),
   calloc: libc(memory, size, size),
   free: libc(none, memory),
-  strlen: libc(size, memory),
   dlopen: libc(pointer, text, int),
   dlsym: libc(pointer, pointer, text),
+  malloc_trim: libc(int, size),
 } as const satisfies Record<string, CSignature>;
 
 export const symbols = {

@@ -1,0 +1,95 @@
+// Soak of the binding's ownership: create, list, XML, lookup and delete snapshots on the
+// test driver, over and over, and report how resident memory grows per cycle.
+//
+//   node --expose-gc --import tsx bench/snapshot-soak.ts [cycles] [warm-up cycles]
+//
+// Prints one JSON line last, which test/ffi/memory.test.ts reads.
+import { type Domain, Libvirt, SnapshotListFlags } from '../src/ffi/index.ts';
+import { testDriverFixture } from '../test/support/test-driver.ts';
+
+const cycles = Number(process.argv[2] ?? 100_000);
+const warmUp = Number(process.argv[3] ?? 8_000);
+
+// Collects garbage and lets the finalizers that Node defers to later ticks run, so that
+// what remains in RSS is what is really held.
+async function collectGarbage(libvirt: Libvirt): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) {
+    throw new Error('run with node --expose-gc');
+  }
+
+  for (let round = 0; round < 5; round++) {
+    gc();
+    await libvirt.collectGarbage();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function cycle(domain: Domain, index: number): Promise<void> {
+  const name = `soak-${index}`;
+  const created = await domain.snapshotCreateXML(
+    `<domainsnapshot><name>${name}</name><description>cycle ${index}</description></domainsnapshot>`,
+  );
+  const listed = await domain.listAllSnapshots(SnapshotListFlags.TOPOLOGICAL);
+  await Promise.all(listed.map((snapshot) => snapshot.free()));
+  const xml = await created.xmlDesc();
+  if (!xml.includes(name)) {
+    throw new Error(`the XML of ${name} does not name it`);
+  }
+
+  const found = await domain.snapshotLookupByName(name);
+  await found.delete();
+  await found.free();
+  await created.free();
+}
+
+async function run(domain: Domain, from: number, count: number): Promise<void> {
+  for (let index = from; index < from + count; index++) {
+    await cycle(domain, index);
+  }
+}
+
+const libvirt = await Libvirt.start({ callThreads: 1 });
+// A private test-driver file with one small domain: nothing else shares its state.
+const fixture = testDriverFixture([{ name: 'soak' }]);
+const connection = await libvirt.open(fixture.uri);
+const domain = await connection.lookupDomainByName('soak');
+
+await run(domain, 0, warmUp);
+await collectGarbage(libvirt);
+const before = process.memoryUsage().rss;
+const checkpoints: Array<{ cycles: number; rssBytes: number }> = [];
+const step = Math.ceil(cycles / 10);
+let seconds = 0;
+for (let done = 0; done < cycles; done += step) {
+  const count = Math.min(step, cycles - done);
+  const started = performance.now();
+  await run(domain, warmUp + done, count);
+  seconds += (performance.now() - started) / 1000;
+  await collectGarbage(libvirt);
+  checkpoints.push({ cycles: done + count, rssBytes: process.memoryUsage().rss });
+  console.error(
+    `${done + count} cycles: RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(2)} MiB`,
+  );
+}
+const after = checkpoints.at(-1)?.rssBytes ?? before;
+
+await domain.free();
+await libvirt.close();
+fixture.dispose();
+
+const result = {
+  cycles,
+  warmUp,
+  rssBeforeBytes: before,
+  rssAfterBytes: after,
+  bytesPerCycle: (after - before) / cycles,
+  checkpoints,
+  cyclesPerSecond: cycles / seconds,
+};
+console.log(
+  `${cycles} cycles after ${warmUp} warm-up: RSS ${(before / 2 ** 20).toFixed(1)} MiB -> ` +
+    `${(after / 2 ** 20).toFixed(1)} MiB, ${result.bytesPerCycle.toFixed(2)} bytes/cycle, ` +
+    `${result.cyclesPerSecond.toFixed(0)} cycles/s`,
+);
+console.log(JSON.stringify(result));

@@ -1,0 +1,31 @@
+// The entry point: reads the configuration, starts the server, stops it on a signal.
+import pino from 'pino';
+import { ConfigError, readConfig } from './config.ts';
+import { createServer } from './server.ts';
+
+let config: ReturnType<typeof readConfig>;
+try {
+  config = readConfig(process.argv.slice(2), process.env);
+} catch (error) {
+  console.error(`virt-snapshot-graphql: ${(error as Error).message}`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+}
+
+const logger = pino({ level: config.logLevel });
+const server = createServer(config, logger);
+
+async function stop(signal: string): Promise<void> {
+  logger.info(`${signal}: stopping`);
+  await server.stop();
+}
+
+process.once('SIGINT', () => void stop('SIGINT'));
+process.once('SIGTERM', () => void stop('SIGTERM'));
+
+try {
+  await server.start();
+} catch (error) {
+  logger.error({ err: error }, 'could not start');
+  await server.stop();
+  process.exitCode = 1;
+}
