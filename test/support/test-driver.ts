@@ -48,7 +48,9 @@ function snapshotElement(domain: FixtureDomain, uuid: string, snapshot: FixtureS
       ? ''
       : `<description>${escapeXml(snapshot.description)}</description>`,
     `<state>${snapshot.state ?? 'running'}</state>`,
-    snapshot.parent === undefined ? '' : `<parent><name>${escapeXml(snapshot.parent)}</name></parent>`,
+    snapshot.parent === undefined
+      ? ''
+      : `<parent><name>${escapeXml(snapshot.parent)}</name></parent>`,
     `<creationTime>${snapshot.creationTime ?? 1_700_000_000}</creationTime>`,
     // The full domain keeps libvirt from logging a warning about an older snapshot format.
     `<domain type='test'>${domainBody(domain, uuid)}</domain>`,
