@@ -1,11 +1,31 @@
 import { defineConfig } from 'vitest/config';
 
+// Two groups that run one after the other: everything else first, then the memory soak on
+// its own, so that no other test file's load moves the memory it measures.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Files that drive libvirtd share one daemon; two at a time keeps a 2-core machine responsive.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'suite',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/ffi/memory.test.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'soak',
+          include: ['test/ffi/memory.test.ts'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -88,18 +88,34 @@ await domain.free();
 await libvirt.close();
 fixture.dispose();
 
+// The least-squares slope through the baseline and every checkpoint: one checkpoint that
+// happens to land high or low moves it far less than it moves the difference of two ends.
+function slope(points: Array<{ cycles: number; rssBytes: number }>): number {
+  const meanX = points.reduce((sum, point) => sum + point.cycles, 0) / points.length;
+  const meanY = points.reduce((sum, point) => sum + point.rssBytes, 0) / points.length;
+  const covariance = points.reduce(
+    (sum, point) => sum + (point.cycles - meanX) * (point.rssBytes - meanY),
+    0,
+  );
+  const variance = points.reduce((sum, point) => sum + (point.cycles - meanX) ** 2, 0);
+
+  return covariance / variance;
+}
+
 const result = {
   cycles,
   warmUp,
   rssBeforeBytes: before,
   rssAfterBytes: after,
-  bytesPerCycle: (after - before) / cycles,
+  bytesPerCycle: slope([{ cycles: 0, rssBytes: before }, ...checkpoints]),
+  endToEndBytesPerCycle: (after - before) / cycles,
   checkpoints,
   cyclesPerSecond: cycles / seconds,
 };
 console.log(
   `${cycles} cycles after ${warmUp} warm-up: RSS ${(before / 2 ** 20).toFixed(1)} MiB -> ` +
-    `${(after / 2 ** 20).toFixed(1)} MiB, ${result.bytesPerCycle.toFixed(2)} bytes/cycle, ` +
+    `${(after / 2 ** 20).toFixed(1)} MiB, ${result.bytesPerCycle.toFixed(2)} bytes/cycle ` +
+    `(least squares over ${checkpoints.length} checkpoints), ` +
     `${result.cyclesPerSecond.toFixed(0)} cycles/s`,
 );
 console.log(JSON.stringify(result));

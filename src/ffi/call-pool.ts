@@ -66,7 +66,19 @@ export class CallPool {
 
   /** Runs one call on every call thread, for calls about the thread itself. */
   async runOnEachThread<N extends CallName>(call: N, ...args: Parameters<Calls[N]>): Promise<void> {
-    await Promise.all(this.#threads.map((thread) => this.#send(thread, call, args)));
+    await this.collectFromEachThread(call, ...args);
+  }
+
+  /** Runs one call on every call thread and returns each thread's answer. */
+  collectFromEachThread<N extends CallName>(
+    call: N,
+    ...args: Parameters<Calls[N]>
+  ): Promise<Array<ReturnType<Calls[N]>>> {
+    return Promise.all(
+      this.#threads.map(
+        (thread) => this.#send(thread, call, args) as Promise<ReturnType<Calls[N]>>,
+      ),
+    );
   }
 
   #send(thread: CallThread, call: CallName, args: unknown[]): Promise<unknown> {

@@ -1,6 +1,7 @@
 import {
   type Address,
   invoke,
+  libvirtCallCounts,
   readBytes,
   readPointer,
   readPointers,
@@ -87,6 +88,49 @@ function unsignedLong(func: string, call: (out: Address) => number): number {
 
     return Number(readPointer(out));
   });
+}
+
+// Runs `use` on each snapshot of `snapshots`, then frees every one of them.
+function consume<T>(snapshots: Address[], use: (snapshot: Address) => T): T[] {
+  try {
+    return snapshots.map(use);
+  } finally {
+    for (const snapshot of snapshots) {
+      invoke('virDomainSnapshotFree', snapshot);
+    }
+  }
+}
+
+function snapshotName(snapshot: Address): string {
+  return borrowedString('virDomainSnapshotGetName', invoke('virDomainSnapshotGetName', snapshot));
+}
+
+function domainInfo(dom: Address): DomainInfo {
+  const { state } = calls.domainGetState(dom);
+
+  return {
+    name: calls.domainGetName(dom),
+    uuid: calls.domainGetUUIDString(dom),
+    state,
+    persistent: calls.domainIsPersistent(dom),
+  };
+}
+
+/** What the server shows of a domain, read in one call thread round trip. */
+export interface DomainInfo {
+  name: string;
+  uuid: string;
+  /** `virDomainState`. */
+  state: number;
+  persistent: boolean;
+}
+
+/** A domain's snapshots as libvirt describes them, read in one round trip. */
+export interface SnapshotListing {
+  /** Each snapshot's name and its XML (virDomainSnapshotGetXMLDesc), in libvirt's order. */
+  snapshots: Array<{ name: string; xml: string }>;
+  /** The current snapshot's name, or null when the domain has none. */
+  current: string | null;
 }
 
 /** The state of a domain and why it is in it, from virDomainGetState. */
@@ -238,6 +282,74 @@ export const calls = {
     status('virDomainSnapshotNum', invoke('virDomainSnapshotNum', dom, flags)),
   snapshotNumChildren: (snap: Address, flags: number) =>
     status('virDomainSnapshotNumChildren', invoke('virDomainSnapshotNumChildren', snap, flags)),
+  // Batches: several calls in one round trip to a call thread, for what the server reads
+  // often. Each is still one libvirt call per item; none adds a call per snapshot beyond
+  // the one XML fetch.
+
+  /** Every domain's name, UUID, state and persistence; the handles are freed here. */
+  domainInfos: (conn: Address, flags: number): DomainInfo[] => {
+    const domains = calls.connectListAllDomains(conn, flags);
+    try {
+      return domains.map(domainInfo);
+    } finally {
+      for (const dom of domains) {
+        invoke('virDomainFree', dom);
+      }
+    }
+  },
+  domainInfo: (dom: Address): DomainInfo => domainInfo(dom),
+
+  /**
+   * A domain's snapshots with their XML and the current one: one listing, one XML fetch
+   * per snapshot, one current-snapshot call. A snapshot deleted between the listing and its
+   * XML fetch is left out.
+   */
+  snapshotListing: (dom: Address, xmlFlags: number): SnapshotListing => {
+    const listed = calls.domainListAllSnapshots(dom, 0);
+    const snapshots = consume(listed, (snapshot) => {
+      const name = snapshotName(snapshot);
+      const xml = invoke('virDomainSnapshotGetXMLDesc', snapshot, xmlFlags);
+      if (xml === 0n) {
+        const error = takeLastError('virDomainSnapshotGetXMLDesc');
+        if (error.code === NO_DOMAIN_SNAPSHOT) {
+          return undefined;
+        }
+
+        throw error;
+      }
+
+      return { name, xml: takeString(xml) };
+    }).filter((snapshot) => snapshot !== undefined);
+
+    return { snapshots, current: currentSnapshotName(dom) };
+  },
+
+  /** The names of the snapshots virDomainListAllSnapshots selects with `flags`. */
+  snapshotNamesWhere: (dom: Address, flags: number): string[] =>
+    consume(calls.domainListAllSnapshots(dom, flags), snapshotName),
+
+  /** The names of the children virDomainSnapshotListAllChildren selects with `flags`. */
+  childNamesWhere: (dom: Address, name: string, flags: number): string[] =>
+    consume([calls.snapshotLookupByName(dom, name, 0)], (parent) =>
+      consume(calls.snapshotListAllChildren(parent, flags), snapshotName),
+    )[0] ?? [],
+
+  /** Runs one snapshot-level call on the snapshot `name` of `dom`, looked up and freed here. */
+  onSnapshot: <C extends SnapshotCall>(
+    dom: Address,
+    name: string,
+    call: C,
+    flags: number,
+  ): SnapshotCallResult<C> => {
+    const snapshot = calls.snapshotLookupByName(dom, name, 0);
+    const run = snapshotCalls[call] as (snapshot: Address, flags: number) => SnapshotCallResult<C>;
+
+    return consume([snapshot], (found) => run(found, flags))[0] as SnapshotCallResult<C>;
+  },
+
+  /** How many times this thread called each libvirt function. */
+  callCounts: () => libvirtCallCounts(),
+
   // Diagnostics, for the memory soak: collect this thread's garbage (when Node runs with
   // --expose-gc) and hand free heap pages back, so that resident memory shows what is held.
   collectGarbage: () => {
@@ -249,6 +361,40 @@ export const calls = {
   snapshotRef: (snap: Address) =>
     status('virDomainSnapshotRef', invoke('virDomainSnapshotRef', snap)),
 } as const;
+
+const NO_DOMAIN_SNAPSHOT = 72;
+
+function currentSnapshotName(dom: Address): string | null {
+  const current = invoke('virDomainSnapshotCurrent', dom, 0);
+  if (current === 0n) {
+    const error = takeLastError('virDomainSnapshotCurrent');
+    if (error.code === NO_DOMAIN_SNAPSHOT) {
+      return null;
+    }
+
+    throw error;
+  }
+
+  return consume([current], snapshotName)[0] ?? null;
+}
+
+// The calls `onSnapshot` runs on a snapshot looked up by name.
+const snapshotCalls = {
+  revert: (snapshot: Address, flags: number) => calls.domainRevertToSnapshot(snapshot, flags),
+  delete: (snapshot: Address, flags: number) => calls.snapshotDelete(snapshot, flags),
+  xml: (snapshot: Address, flags: number) => calls.snapshotGetXMLDesc(snapshot, flags),
+  hasMetadata: (snapshot: Address, flags: number) => calls.snapshotHasMetadata(snapshot, flags),
+  isCurrent: (snapshot: Address, flags: number) => calls.snapshotIsCurrent(snapshot, flags),
+  numChildren: (snapshot: Address, flags: number) => calls.snapshotNumChildren(snapshot, flags),
+  childrenNames: (snapshot: Address, flags: number) =>
+    calls.snapshotListChildrenNames(snapshot, flags),
+  parentName: (snapshot: Address, flags: number) =>
+    consume([calls.snapshotGetParent(snapshot, flags)], snapshotName)[0],
+} as const;
+
+/** A snapshot-level call `onSnapshot` runs. */
+export type SnapshotCall = keyof typeof snapshotCalls;
+export type SnapshotCallResult<C extends SnapshotCall> = ReturnType<(typeof snapshotCalls)[C]>;
 
 /** The calls a call thread answers. */
 export type Calls = typeof calls;

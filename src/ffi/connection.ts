@@ -1,4 +1,5 @@
 import type { CallPool } from './call-pool.ts';
+import type { DomainInfo } from './calls.ts';
 import { Domain } from './domain.ts';
 import { ConnectCloseReason, type ConnectCloseReasonValue } from './flags.ts';
 import { Handle } from './handle.ts';
@@ -35,6 +36,11 @@ export class Connection extends Handle {
     const domains = await this.pool.run('connectListAllDomains', this.address, flags);
 
     return domains.map((domain) => Domain.adopt(this.pool, domain));
+  }
+
+  /** Each domain's name, UUID, state and persistence in one round trip. */
+  domainInfos(flags = 0): Promise<DomainInfo[]> {
+    return this.pool.run('domainInfos', this.address, flags);
   }
 
   /** @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainLookupByName */

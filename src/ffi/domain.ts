@@ -1,5 +1,11 @@
 import type { CallPool } from './call-pool.ts';
-import type { DomainStateInfo } from './calls.ts';
+import type {
+  DomainInfo,
+  DomainStateInfo,
+  SnapshotCall,
+  SnapshotCallResult,
+  SnapshotListing,
+} from './calls.ts';
 import { DomainSnapshot } from './domain-snapshot.ts';
 import { Handle } from './handle.ts';
 import type { Address } from './native.ts';
@@ -104,6 +110,44 @@ export class Domain extends Handle {
   /** @see https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainSnapshotListNames */
   snapshotListNames(flags = 0): Promise<string[]> {
     return this.pool.run('snapshotListNames', this.address, flags);
+  }
+
+  /** Name, UUID, state and persistence in one round trip. */
+  info(): Promise<DomainInfo> {
+    return this.pool.run('domainInfo', this.address);
+  }
+
+  /**
+   * Every snapshot's name and XML and the current snapshot's name, in one round trip: one
+   * virDomainListAllSnapshots, one virDomainSnapshotGetXMLDesc per snapshot, one
+   * virDomainSnapshotCurrent.
+   */
+  snapshotListing(xmlFlags = 0): Promise<SnapshotListing> {
+    return this.pool.run('snapshotListing', this.address, xmlFlags);
+  }
+
+  /** The names of the snapshots virDomainListAllSnapshots selects with `flags`. */
+  snapshotNamesWhere(flags: number): Promise<string[]> {
+    return this.pool.run('snapshotNamesWhere', this.address, flags);
+  }
+
+  /** The names of the children of `name` virDomainSnapshotListAllChildren selects. */
+  childNamesWhere(name: string, flags: number): Promise<string[]> {
+    return this.pool.run('childNamesWhere', this.address, name, flags);
+  }
+
+  /**
+   * One snapshot-level call on the snapshot called `name`, looked up and freed in the same
+   * round trip: for callers that know snapshots by name rather than by handle.
+   */
+  onSnapshot<C extends SnapshotCall>(
+    name: string,
+    call: C,
+    flags = 0,
+  ): Promise<SnapshotCallResult<C>> {
+    return this.pool.run('onSnapshot', this.address, name, call, flags) as Promise<
+      SnapshotCallResult<C>
+    >;
   }
 
   /** A second handle on the same domain. @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainRef */

@@ -1,6 +1,11 @@
 /** The libvirt binding: the only way into libvirt for the rest of the server. */
 export { BindingClosedError } from './call-pool.ts';
-export type { DomainStateInfo } from './calls.ts';
+export type {
+  DomainInfo,
+  DomainStateInfo,
+  SnapshotCall,
+  SnapshotListing,
+} from './calls.ts';
 export { type CloseListener, Connection } from './connection.ts';
 export { Domain } from './domain.ts';
 export { DomainSnapshot } from './domain-snapshot.ts';

@@ -67,6 +67,19 @@ export class Libvirt {
     await this.#pool.runOnEachThread('collectGarbage');
   }
 
+  /** How many times each libvirt function was called, over all call threads. */
+  async callCounts(): Promise<Record<string, number>> {
+    const perThread = await this.#pool.collectFromEachThread('callCounts');
+    const totals: Record<string, number> = {};
+    for (const counts of perThread) {
+      for (const [name, count] of Object.entries(counts)) {
+        totals[name] = (totals[name] ?? 0) + count;
+      }
+    }
+
+    return totals;
+  }
+
   /** Closes every connection still open, then stops the event loop and the call threads. */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();

@@ -42,12 +42,22 @@ export function loadLibraries(): void {
   loaded = true;
 }
 
+const callCounts = new Map<string, number>();
+
+/** How many times this thread called each libvirt function; for tests of query cost. */
+export function libvirtCallCounts(): Record<string, number> {
+  return Object.fromEntries(callCounts);
+}
+
 /** Calls one C function of `symbols.ts` on this thread. */
 export function invoke<N extends SymbolName>(
   name: N,
   ...args: JsArgs<Symbols[N]['params']>
 ): JsValue<Symbols[N]['ret']> {
   const signature: CSignature = symbols[name];
+  if (signature.library === 'libvirt') {
+    callCounts.set(name, (callCounts.get(name) ?? 0) + 1);
+  }
 
   return load({
     library: signature.library,

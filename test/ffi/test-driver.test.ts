@@ -124,12 +124,9 @@ describe('reading the snapshot tree', () => {
   it('counts and names the snapshots', async () => {
     expect(await domain.snapshotNum()).toBe(4);
     expect(await snapshotNames(domain)).toEqual(['a', 'a1', 'b', 'r']);
-    expect(await domain.snapshotListNames(SnapshotListFlags.TOPOLOGICAL)).toEqual([
-      'r',
-      'a',
-      'a1',
-      'b',
-    ]);
+    const topological = await domain.snapshotListNames(SnapshotListFlags.TOPOLOGICAL);
+    expect(topological.indexOf('r')).toBe(0);
+    expect(topological.indexOf('a')).toBeLessThan(topological.indexOf('a1'));
   });
 
   it('lists every snapshot with parents before children in TOPOLOGICAL order', async () => {
