@@ -13,6 +13,14 @@ export interface Config {
   hosts: HostConfig[];
   /** How many call threads run libvirt calls. */
   callThreads: number;
+  /** The address to listen on. */
+  host: string;
+  /** The port to listen on; 0 picks a free one. */
+  port: number;
+  /** Print the schema and exit instead of serving. */
+  printSchema: boolean;
+  /** The largest page a connection returns. */
+  pageSizeCap: number;
   logLevel: string;
 }
 
@@ -26,7 +34,8 @@ export class ConfigError extends Error {
 
 /**
  * Reads the configuration from the command line (`-c|--connect URI`, repeatable;
- * `--connect-readonly URI`) and the environment (`LIBVIRT_DEFAULT_URI`, `LOG_LEVEL`).
+ * `--connect-readonly URI`, `--host`, `--port`, `--print-schema`) and the environment
+ * (`LIBVIRT_DEFAULT_URI`, `HOST`, `PORT`, `LOG_LEVEL`); flags win.
  */
 export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const { values } = parseArgs({
@@ -35,6 +44,9 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       connect: { type: 'string', short: 'c', multiple: true },
       'connect-readonly': { type: 'string', multiple: true },
       'call-threads': { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'print-schema': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -58,5 +70,18 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     );
   }
 
-  return { hosts, callThreads, logLevel: env.LOG_LEVEL || 'info' };
+  const port = Number(values.port ?? env.PORT ?? 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`--port must be a port number, not ${values.port ?? env.PORT}`);
+  }
+
+  return {
+    hosts,
+    callThreads,
+    host: values.host ?? env.HOST ?? '127.0.0.1',
+    port,
+    printSchema: values['print-schema'] ?? false,
+    pageSizeCap: 10_000,
+    logLevel: env.LOG_LEVEL || 'info',
+  };
 }

@@ -11,6 +11,12 @@ try {
   process.exit(error instanceof ConfigError ? 2 : 1);
 }
 
+if (config.printSchema) {
+  const { printSchemaSdl } = await import('./resolvers/index.ts');
+  process.stdout.write(printSchemaSdl());
+  process.exit(0);
+}
+
 const logger = pino({ level: config.logLevel });
 const server = createServer(config, logger);
 
@@ -23,7 +29,8 @@ process.once('SIGINT', () => void stop('SIGINT'));
 process.once('SIGTERM', () => void stop('SIGTERM'));
 
 try {
-  await server.start();
+  const url = await server.start();
+  console.log(`virt-snapshot-graphql: serving ${url}`);
 } catch (error) {
   logger.error({ err: error }, 'could not start');
   await server.stop();

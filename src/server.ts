@@ -1,70 +1,141 @@
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { type Connection, formatVersion, Libvirt } from './ffi/index.ts';
+import { Hosts } from './hosts/hosts.ts';
+import { buildSchema, type Context, TreeCache } from './resolvers/index.ts';
 
 /** What the entry point starts and stops. */
 export interface Server {
-  start(): Promise<void>;
+  /** Connects the hosts and listens; resolves to the address it listens on. */
+  start(): Promise<string>;
+  /** Closes the listener, the hosts and the libvirt binding: nothing is left running. */
   stop(): Promise<void>;
+  /** The hosts, once started; for tests. */
+  readonly hosts: Hosts | undefined;
 }
 
-/** One domain of a host as start-up reports it. */
-export interface DomainSummary {
-  name: string;
-  uuid: string;
-  snapshotCount: number;
-}
-
-/** One connected host as start-up reports it. */
-export interface HostSummary {
-  name: string;
-  uri: string;
-  hypervisor: string;
-  libvirtVersion: string;
-  domains: DomainSummary[];
-}
-
-async function summarize(name: string, connection: Connection): Promise<HostSummary> {
-  const domains = await connection.listAllDomains();
-  try {
-    return {
-      name,
-      uri: await connection.uri(),
-      hypervisor: await connection.type(),
-      libvirtVersion: formatVersion(await connection.libVersion()),
-      domains: await Promise.all(
-        domains.map(async (domain) => ({
-          name: await domain.name(),
-          uuid: await domain.uuid(),
-          snapshotCount: await domain.snapshotNum(),
-        })),
-      ),
-    };
-  } finally {
-    await Promise.all(domains.map((domain) => domain.free()));
+// GraphiQL opens with this: a domain's whole snapshot tree, as a dashboard draws it.
+const EXAMPLE_QUERY = `# The whole snapshot tree of every domain: one listing per domain.
+query SnapshotTree {
+  hosts { name uri hypervisor libvirtVersion connected }
+  domains {
+    name
+    state
+    currentSnapshot { name }
+    snapshots(order: TOPOLOGICAL) {
+      totalCount
+      nodes { id name parent { name } state creationTime isCurrent }
+    }
   }
+}
+`;
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
 }
 
 /**
- * Builds the server: the libvirt binding and a connection per configured host. For now it
- * reports each host, its domains and their snapshot counts once it has started.
+ * Builds the server: the hosts over the libvirt binding, the GraphQL endpoint at
+ * `/graphql` (GraphiQL for a browser), `/healthz` and `/readyz`.
  */
 export function createServer(config: Config, logger: Logger): Server {
-  let libvirt: Libvirt | undefined;
+  let hosts: Hosts | undefined;
+  const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
+    schema: buildSchema(),
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: { title: 'virt-snapshot-graphql', defaultQuery: EXAMPLE_QUERY },
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error(args.map(String).join(' ')),
+    },
+    maskedErrors: {
+      // ApiErrors reach the client as they are; anything unexpected is masked and logged.
+      maskError: (error, message, isDev) => {
+        const original = (error as { originalError?: unknown }).originalError ?? error;
+        if (!(original instanceof GraphQLError)) {
+          logger.error({ err: original }, 'unexpected error');
+        }
+
+        return maskError(error, message, isDev);
+      },
+    },
+    context: (): Context => ({
+      hosts: hosts as Hosts,
+      role: 'OPERATOR',
+      tokenName: null,
+      pageSizeCap: config.pageSizeCap,
+      trees: new TreeCache(),
+    }),
+  });
+
+  const http = createHttpServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      sendJson(response, 200, { status: 'ok' });
+
+      return;
+    }
+
+    if (path === '/readyz') {
+      const listed = (hosts?.list() ?? []).map((host) => ({
+        name: host.name,
+        uri: host.uri,
+        connected: host.connected,
+      }));
+      const ready = listed.some((host) => host.connected);
+      sendJson(response, ready ? 200 : 503, { ready, hosts: listed });
+
+      return;
+    }
+
+    if (path === '/') {
+      response.writeHead(302, { location: '/graphql' });
+      response.end();
+
+      return;
+    }
+
+    void yoga(request, response);
+  });
 
   return {
+    get hosts() {
+      return hosts;
+    },
+
     async start() {
-      libvirt = await Libvirt.start({ callThreads: config.callThreads });
-      for (const host of config.hosts) {
-        const connection = await libvirt.open(host.uri, { readOnly: host.readOnly });
-        const summary = await summarize(host.name, connection);
-        logger.info({ host: summary }, `connected to ${summary.uri} (${summary.hypervisor})`);
-      }
+      hosts = await Hosts.open(config, logger);
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.port, config.host, () => resolve());
+      });
+      const address = http.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const url = `http://${host}:${address.port}/graphql`;
+      logger.info({ url }, 'listening');
+
+      return url;
     },
 
     async stop() {
-      await libvirt?.close();
-      libvirt = undefined;
+      if (http.listening) {
+        http.closeAllConnections();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+      }
+
+      await hosts?.close();
+      hosts = undefined;
     },
   };
 }

@@ -1,0 +1,351 @@
+import type { Logger } from 'pino';
+import type { HostConfig } from '../config.ts';
+import { ApiError, conflict, notFound } from '../errors.ts';
+import {
+  type Connection,
+  type Domain,
+  type DomainInfo,
+  type DomainStateName,
+  domainStateName,
+  ErrorNumber,
+  formatVersion,
+  type Libvirt,
+  LibvirtError,
+  SnapshotListFlags,
+  SnapshotXMLFlags,
+} from '../ffi/index.ts';
+import { translateLibvirtErrors } from './libvirt-errors.ts';
+import { isFiltering, listFlags, type SnapshotFilter } from './snapshot-flags.ts';
+import { SnapshotTree } from './snapshot-tree.ts';
+import { parseSnapshotXml, type SnapshotDocument } from './snapshot-xml.ts';
+
+/** A domain as the graph shows it. */
+export interface DomainRecord {
+  host: Host;
+  uuid: string;
+  name: string;
+  state: DomainStateName;
+  persistent: boolean;
+}
+
+/**
+ * One libvirt host: its connection, its domains' snapshot trees and the per-domain mutation
+ * lock. The only way the graph reaches libvirt.
+ */
+export class Host {
+  readonly name: string;
+  readonly uri: string;
+  readonly readOnly: boolean;
+  readonly #libvirt: Libvirt;
+  readonly #logger: Logger;
+  #connection: Connection | undefined;
+  #libvirtVersion = '';
+  #hypervisor = '';
+  readonly #domains = new Map<string, Domain>();
+  readonly #busy = new Set<string>();
+  // Parsed XML per domain, keyed by the XML text: a snapshot is parsed once per version.
+  readonly #parsed = new Map<string, Map<string, SnapshotDocument>>();
+
+  constructor(libvirt: Libvirt, config: HostConfig, logger: Logger) {
+    this.#libvirt = libvirt;
+    this.name = config.name;
+    this.uri = config.uri;
+    this.readOnly = config.readOnly;
+    this.#logger = logger.child({ host: config.name });
+  }
+
+  /** Opens the connection; a host that cannot be reached stays listed, not connected. */
+  async connect(): Promise<void> {
+    try {
+      const connection = await this.#libvirt.open(this.uri, { readOnly: this.readOnly });
+      this.#hypervisor = await connection.type();
+      this.#libvirtVersion = formatVersion(await connection.libVersion());
+      await connection.onClose((reason) => {
+        this.#logger.warn({ reason }, 'libvirt closed the connection');
+        this.#connection = undefined;
+      });
+      this.#connection = connection;
+      this.#logger.info({ uri: this.uri, hypervisor: this.#hypervisor }, 'connected');
+    } catch (error) {
+      this.#logger.error({ err: error, uri: this.uri }, 'could not connect');
+    }
+  }
+
+  get connected(): boolean {
+    return this.#connection !== undefined;
+  }
+
+  /** libvirt's version, "9.0.0"; empty until connected. */
+  get libvirtVersion(): string {
+    return this.#libvirtVersion;
+  }
+
+  /** virConnectGetType as is: "QEMU", "TEST"; empty until connected. */
+  get hypervisor(): string {
+    return this.#hypervisor;
+  }
+
+  /** Every domain of the host. */
+  async domains(): Promise<DomainRecord[]> {
+    const infos = await this.#call(() => this.#connected().domainInfos());
+
+    return infos.map((info) => this.#record(info));
+  }
+
+  /** The domain called `name`, or null. */
+  async domainByName(name: string): Promise<DomainRecord | null> {
+    return this.#lookup(() => this.#connected().lookupDomainByName(name));
+  }
+
+  /** The domain with `uuid`, or null. */
+  async domainByUuid(uuid: string): Promise<DomainRecord | null> {
+    const cached = this.#domains.get(uuid);
+    if (cached !== undefined) {
+      const info = await this.#missingAsNull(() => cached.info());
+      if (info !== null) {
+        return this.#record(info);
+      }
+    }
+
+    return this.#lookup(() => this.#connected().lookupDomainByUUID(uuid));
+  }
+
+  /** The domain's snapshot tree, read fresh from libvirt: one listing, one XML per snapshot. */
+  async snapshotTree(uuid: string): Promise<SnapshotTree> {
+    const listing = await this.#onDomain(uuid, (domain) => domain.snapshotListing());
+    const previous = this.#parsed.get(uuid) ?? new Map<string, SnapshotDocument>();
+    const parsed = new Map<string, SnapshotDocument>();
+    for (const { xml } of listing.snapshots) {
+      parsed.set(xml, previous.get(xml) ?? parseSnapshotXml(xml));
+    }
+
+    this.#parsed.set(uuid, parsed);
+
+    return new SnapshotTree(parsed.values(), listing.current);
+  }
+
+  /** virDomainSnapshotNum: how many snapshots `filter` selects. */
+  async snapshotCount(uuid: string, filter: SnapshotFilter | null | undefined): Promise<number> {
+    const flags = listFlags(filter, 'domain');
+    const count = (extra: number) =>
+      this.#onDomain(uuid, (domain) => domain.snapshotNum(flags | extra));
+    if (filter?.roots === false) {
+      return (await count(0)) - (await count(SnapshotListFlags.ROOTS));
+    }
+
+    return count(filter?.roots === true ? SnapshotListFlags.ROOTS : 0);
+  }
+
+  /** virDomainSnapshotListNames: the names `filter` selects. */
+  async snapshotNames(uuid: string, filter: SnapshotFilter | null | undefined): Promise<string[]> {
+    const flags = listFlags(filter, 'domain');
+    const names = (extra: number) =>
+      this.#onDomain(uuid, (domain) => domain.snapshotListNames(flags | extra));
+    if (filter?.roots === false) {
+      const roots = new Set(await names(SnapshotListFlags.ROOTS));
+
+      return (await names(0)).filter((name) => !roots.has(name));
+    }
+
+    return names(filter?.roots === true ? SnapshotListFlags.ROOTS : 0);
+  }
+
+  /**
+   * virDomainListAllSnapshots: the names `filter` selects, or null when it selects every
+   * snapshot (no call is made then: the tree has them all).
+   */
+  async selectedNames(
+    uuid: string,
+    filter: SnapshotFilter | null | undefined,
+  ): Promise<Set<string> | null> {
+    if (!isFiltering(filter)) {
+      return null;
+    }
+
+    const flags = listFlags(filter, 'domain');
+    const names = (extra: number) =>
+      this.#onDomain(uuid, (domain) => domain.snapshotNamesWhere(flags | extra));
+    if (filter?.roots === false) {
+      const roots = new Set(await names(SnapshotListFlags.ROOTS));
+
+      return new Set((await names(0)).filter((name) => !roots.has(name)));
+    }
+
+    return new Set(await names(filter?.roots === true ? SnapshotListFlags.ROOTS : 0));
+  }
+
+  /** virDomainSnapshotListAllChildren: the children (or descendants) `filter` selects. */
+  async selectedChildNames(
+    uuid: string,
+    name: string,
+    filter: SnapshotFilter | null | undefined,
+    descendants: boolean,
+  ): Promise<Set<string> | null> {
+    const flags = listFlags(filter, 'children');
+    if (!isFiltering(filter)) {
+      return null;
+    }
+
+    const scope = descendants ? SnapshotListFlags.DESCENDANTS : 0;
+
+    return new Set(
+      await this.#onDomain(uuid, (domain) => domain.childNamesWhere(name, flags | scope)),
+    );
+  }
+
+  /** virDomainSnapshotNumChildren. */
+  childCount(
+    uuid: string,
+    name: string,
+    filter: SnapshotFilter | null | undefined,
+    descendants: boolean,
+  ): Promise<number> {
+    const flags = listFlags(filter, 'children') | (descendants ? SnapshotListFlags.DESCENDANTS : 0);
+
+    return this.#onDomain(uuid, (domain) => domain.onSnapshot(name, 'numChildren', flags));
+  }
+
+  /** virDomainSnapshotListChildrenNames. */
+  childNames(
+    uuid: string,
+    name: string,
+    filter: SnapshotFilter | null | undefined,
+    descendants: boolean,
+  ): Promise<string[]> {
+    const flags = listFlags(filter, 'children') | (descendants ? SnapshotListFlags.DESCENDANTS : 0);
+
+    return this.#onDomain(uuid, (domain) => domain.onSnapshot(name, 'childrenNames', flags));
+  }
+
+  /** virDomainSnapshotHasMetadata. */
+  hasMetadata(uuid: string, name: string): Promise<boolean> {
+    return this.#onDomain(uuid, (domain) => domain.onSnapshot(name, 'hasMetadata'));
+  }
+
+  /** virDomainSnapshotGetXMLDesc, with VIR_DOMAIN_SNAPSHOT_XML_SECURE when `secure`. */
+  snapshotXml(uuid: string, name: string, secure: boolean): Promise<string> {
+    const flags = secure ? SnapshotXMLFlags.SECURE : 0;
+
+    return this.#onDomain(uuid, (domain) => domain.onSnapshot(name, 'xml', flags));
+  }
+
+  /** virDomainSnapshotCreateXML; resolves to the new snapshot's name. */
+  createSnapshot(uuid: string, xml: string, flags: number): Promise<string> {
+    this.#writable();
+
+    return this.#onDomain(uuid, async (domain) => {
+      const snapshot = await domain.snapshotCreateXML(xml, flags);
+      try {
+        return await snapshot.name();
+      } finally {
+        await snapshot.free();
+      }
+    });
+  }
+
+  /** virDomainRevertToSnapshot. */
+  async revertToSnapshot(uuid: string, name: string, flags: number): Promise<void> {
+    this.#writable();
+    await this.#onDomain(uuid, (domain) => domain.onSnapshot(name, 'revert', flags));
+  }
+
+  /** virDomainSnapshotDelete. */
+  async deleteSnapshot(uuid: string, name: string, flags: number): Promise<void> {
+    this.#writable();
+    await this.#onDomain(uuid, (domain) => domain.onSnapshot(name, 'delete', flags));
+  }
+
+  /**
+   * Runs `mutation` while holding the domain's lock; a second mutation of the same domain
+   * meanwhile is refused at once rather than left to wait on libvirt's job lock.
+   */
+  async withDomainLock<T>(uuid: string, mutation: () => Promise<T>): Promise<T> {
+    if (this.#busy.has(uuid)) {
+      throw conflict('DOMAIN_BUSY', 'another mutation of this domain is running; try again');
+    }
+
+    this.#busy.add(uuid);
+    try {
+      return await mutation();
+    } finally {
+      this.#busy.delete(uuid);
+    }
+  }
+
+  /** Frees the domain handles and closes the connection. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#domains.values()].map((domain) => domain.free()));
+    this.#domains.clear();
+    await this.#connection?.close();
+    this.#connection = undefined;
+  }
+
+  #writable(): void {
+    if (this.readOnly) {
+      throw new ApiError('FORBIDDEN', `host ${this.name} is configured read-only`);
+    }
+  }
+
+  #record(info: DomainInfo): DomainRecord {
+    return {
+      host: this,
+      uuid: info.uuid,
+      name: info.name,
+      state: domainStateName(info.state),
+      persistent: info.persistent,
+    };
+  }
+
+  #connected(): Connection {
+    if (this.#connection === undefined) {
+      throw new ApiError('UNAVAILABLE', `host ${this.name} is not connected to libvirt`);
+    }
+
+    return this.#connection;
+  }
+
+  #call<T>(call: () => Promise<T>): Promise<T> {
+    return translateLibvirtErrors(!this.uri.startsWith('test:'), call);
+  }
+
+  async #missingAsNull<T>(call: () => Promise<T>): Promise<T | null> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof LibvirtError && error.code === ErrorNumber.NO_DOMAIN) {
+        return null;
+      }
+
+      throw error;
+    }
+  }
+
+  async #lookup(find: () => Promise<Domain>): Promise<DomainRecord | null> {
+    return this.#call(async () => {
+      const domain = await this.#missingAsNull(find);
+      if (domain === null) {
+        return null;
+      }
+
+      const info = await domain.info();
+      const known = this.#domains.get(info.uuid);
+      if (known === undefined) {
+        this.#domains.set(info.uuid, domain);
+      } else {
+        await domain.free();
+      }
+
+      return this.#record(info);
+    });
+  }
+
+  async #onDomain<T>(uuid: string, use: (domain: Domain) => Promise<T>): Promise<T> {
+    if (!this.#domains.has(uuid) && (await this.domainByUuid(uuid)) === null) {
+      throw notFound(`no domain with UUID ${uuid} on host ${this.name}`);
+    }
+
+    const domain = this.#domains.get(uuid) as Domain;
+
+    return this.#call(() => use(domain));
+  }
+}

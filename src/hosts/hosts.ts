@@ -1,0 +1,43 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { Libvirt } from '../ffi/index.ts';
+import { Host } from './host.ts';
+
+/** Every configured host, over one libvirt binding. */
+export class Hosts {
+  readonly #libvirt: Libvirt;
+  readonly #hosts: Host[];
+
+  private constructor(libvirt: Libvirt, hosts: Host[]) {
+    this.#libvirt = libvirt;
+    this.#hosts = hosts;
+  }
+
+  /** Starts the binding and connects every configured host. */
+  static async open(config: Config, logger: Logger): Promise<Hosts> {
+    const libvirt = await Libvirt.start({ callThreads: config.callThreads });
+    const hosts = config.hosts.map((host) => new Host(libvirt, host, logger));
+    await Promise.all(hosts.map((host) => host.connect()));
+
+    return new Hosts(libvirt, hosts);
+  }
+
+  list(): Host[] {
+    return [...this.#hosts];
+  }
+
+  byName(name: string): Host | undefined {
+    return this.#hosts.find((host) => host.name === name);
+  }
+
+  /** How many times each libvirt function was called: for tests of what a query costs. */
+  libvirtCallCounts(): Promise<Record<string, number>> {
+    return this.#libvirt.callCounts();
+  }
+
+  /** Closes every host and stops the binding. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.#hosts.map((host) => host.close()));
+    await this.#libvirt.close();
+  }
+}

@@ -1,0 +1,460 @@
+import { Builder, Parser, type ParserOptions } from 'xml2js';
+
+/** The domain's state when a snapshot was taken, as the schema's SnapshotState names it. */
+export type SnapshotStateName =
+  | 'RUNNING'
+  | 'PAUSED'
+  | 'SHUTOFF'
+  | 'DISK_SNAPSHOT'
+  | 'CRASHED'
+  | 'PMSUSPENDED'
+  | 'SHUTDOWN'
+  | 'BLOCKED'
+  | 'NOSTATE';
+
+/** The list-flag group a snapshot falls in (LIST_INACTIVE, LIST_ACTIVE, LIST_DISK_ONLY). */
+export type SnapshotKindName = 'INACTIVE' | 'ACTIVE' | 'DISK_ONLY';
+
+/** Where a snapshot keeps its data (LIST_INTERNAL, LIST_EXTERNAL). */
+export type SnapshotLocationName = 'INTERNAL' | 'EXTERNAL';
+
+/** How a snapshot saves the memory or one disk: the `snapshot` attribute of libvirt's XML. */
+export type SnapshotModeName = 'NO' | 'INTERNAL' | 'EXTERNAL' | 'MANUAL';
+
+/** A snapshot's `<memory>`: whether the domain's memory was saved, and to which file. */
+export interface SnapshotMemoryDocument {
+  mode: SnapshotModeName;
+  /** The memory file of an external snapshot. */
+  file: string | null;
+}
+
+/** One `<disk>` of a snapshot's `<disks>`. */
+export interface SnapshotDiskDocument {
+  /** The disk's target (`vda`) or source path, as the domain names it. */
+  name: string;
+  mode: SnapshotModeName;
+  /** The format of the new image of an external snapshot (`qcow2`). */
+  driverType: string | null;
+  /** The new image of an external snapshot: a file, a block device or a network volume. */
+  sourceFile: string | null;
+}
+
+/** What a snapshot's `<domainsnapshot>` document says about it, in the schema's terms. */
+export interface SnapshotDocument {
+  name: string;
+  description: string | null;
+  state: SnapshotStateName;
+  /** The parent snapshot's name; null for a root. */
+  parent: string | null;
+  /** From `<creationTime>` (seconds since the epoch). */
+  creationTime: Date;
+  memory: SnapshotMemoryDocument;
+  disks: SnapshotDiskDocument[];
+  kind: SnapshotKindName;
+  location: SnapshotLocationName;
+}
+
+/** The fields of a new snapshot that {@link buildSnapshotXml} writes; absent ones are libvirt's. */
+export interface SnapshotXmlInput {
+  /** libvirt names the snapshot after the epoch time when no name is given. */
+  name?: string | null;
+  description?: string | null;
+  memory?: { mode: SnapshotModeName; file?: string | null } | null;
+  disks?: Array<{
+    name: string;
+    mode: SnapshotModeName;
+    driverType?: string | null;
+    sourceFile?: string | null;
+  }> | null;
+}
+
+/** A snapshot document that cannot be read, or snapshot fields that cannot be written. */
+export class SnapshotXmlError extends Error {
+  override readonly name = 'SnapshotXmlError';
+}
+
+// The keys xml2js puts an element's attributes and text under.
+const ATTRIBUTES = '$';
+const TEXT = '_';
+
+// With explicitArray off, an element met once is a plain value instead of a one-item array:
+// most of a snapshot document (and all of its large embedded <domain>) is such elements.
+const parserOptions: ParserOptions = {
+  async: false,
+  strict: true,
+  explicitArray: false,
+  explicitRoot: true,
+  explicitCharkey: false,
+  attrkey: ATTRIBUTES,
+  charkey: TEXT,
+  trim: false,
+  normalize: false,
+  normalizeTags: false,
+  xmlns: false,
+  explicitChildren: false,
+};
+
+const builder = new Builder({
+  rootName: 'domainsnapshot',
+  headless: true,
+  attrkey: ATTRIBUTES,
+  charkey: TEXT,
+  renderOpts: { pretty: false },
+});
+
+// libvirt's virDomainSnapshotState strings.
+const states = new Map<string, SnapshotStateName>([
+  ['nostate', 'NOSTATE'],
+  ['running', 'RUNNING'],
+  ['blocked', 'BLOCKED'],
+  ['paused', 'PAUSED'],
+  ['shutdown', 'SHUTDOWN'],
+  ['shutoff', 'SHUTOFF'],
+  ['crashed', 'CRASHED'],
+  ['disk-snapshot', 'DISK_SNAPSHOT'],
+  ['pmsuspended', 'PMSUSPENDED'],
+]);
+
+// libvirt's virDomainSnapshotLocation strings.
+const modes = new Map<string, SnapshotModeName>([
+  ['no', 'NO'],
+  ['internal', 'INTERNAL'],
+  ['external', 'EXTERNAL'],
+  ['manual', 'MANUAL'],
+]);
+
+const modeAttributes: Record<SnapshotModeName, string> = {
+  NO: 'no',
+  INTERNAL: 'internal',
+  EXTERNAL: 'external',
+  MANUAL: 'manual',
+};
+
+type XmlElement = Record<string, unknown>;
+
+function isElement(value: unknown): value is XmlElement {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every child element called `name`: xml2js gives one child as a value, several as an array. */
+function children(parent: unknown, name: string): unknown[] {
+  if (!isElement(parent) || !Object.hasOwn(parent, name)) {
+    return [];
+  }
+
+  const value = parent[name];
+
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The first child element called `name`; libvirt reads the first one too. */
+function child(parent: unknown, name: string): unknown {
+  return children(parent, name)[0];
+}
+
+/** An element's text, or null for a missing or empty element (libvirt reads both as absent). */
+function text(element: unknown): string | null {
+  const value = isElement(element) ? element[TEXT] : element;
+
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function attribute(element: unknown, name: string): string | null {
+  const attributes = isElement(element) ? element[ATTRIBUTES] : undefined;
+  if (!isElement(attributes) || !Object.hasOwn(attributes, name)) {
+    return null;
+  }
+
+  const value = attributes[name];
+
+  return typeof value === 'string' ? value : null;
+}
+
+/** What xml2js handed its callback. */
+interface ParseOutcome {
+  error: Error | null;
+  document: unknown;
+}
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // sax appends the position on lines of its own, counting lines from 0.
+  const position = /^(.*)\nLine: (\d+)\nColumn: (\d+)\nChar: .*$/s.exec(message);
+  if (position === null) {
+    return message;
+  }
+
+  const [, reason, line, column] = position;
+
+  return `${reason} (line ${Number(line) + 1}, column ${column})`;
+}
+
+/**
+ * Parses `xml` with xml2js. With `async: false` xml2js calls back before `parseString`
+ * returns, so the document is read here and returned directly.
+ */
+function readXml(xml: string): unknown {
+  let outcome: ParseOutcome | undefined;
+  try {
+    new Parser(parserOptions).parseString(xml, (error: Error | null, document: unknown) => {
+      outcome ??= { error, document };
+    });
+  } catch (error) {
+    throw new SnapshotXmlError(`the snapshot XML is not well-formed: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+
+  if (outcome === undefined) {
+    throw new SnapshotXmlError('xml2js did not parse the snapshot XML synchronously');
+  }
+
+  if (outcome.error !== null) {
+    throw new SnapshotXmlError(`the snapshot XML is not well-formed: ${describe(outcome.error)}`, {
+      cause: outcome.error,
+    });
+  }
+
+  return outcome.document;
+}
+
+function rootElement(document: unknown): XmlElement {
+  // xml2js reads an empty or blank string as a null document.
+  if (!isElement(document)) {
+    throw new SnapshotXmlError('the snapshot XML is empty: expected a <domainsnapshot> document');
+  }
+
+  const [rootName] = Object.keys(document);
+  if (rootName !== 'domainsnapshot') {
+    throw new SnapshotXmlError(`the snapshot XML's root is <${rootName}>, not <domainsnapshot>`);
+  }
+
+  const root = document[rootName];
+
+  // An empty <domainsnapshot/> comes back as a string, not an element.
+  return isElement(root) ? root : {};
+}
+
+function creationTime(root: XmlElement): Date {
+  const value = text(child(root, 'creationTime'))?.trim() ?? null;
+  if (value === null) {
+    throw new SnapshotXmlError('the snapshot XML has no <creationTime>');
+  }
+
+  const seconds = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+  const time = new Date(seconds * 1000);
+  if (!Number.isSafeInteger(seconds) || Number.isNaN(time.getTime())) {
+    throw new SnapshotXmlError(
+      `the snapshot XML's <creationTime> is '${value}', not a number of seconds since the epoch`,
+    );
+  }
+
+  return time;
+}
+
+function snapshotState(root: XmlElement): SnapshotStateName {
+  return states.get(text(child(root, 'state')) ?? '') ?? 'NOSTATE';
+}
+
+/** libvirt's virDomainSnapshotFilter: the kind follows the state alone. */
+function snapshotKind(state: SnapshotStateName): SnapshotKindName {
+  switch (state) {
+    case 'SHUTOFF':
+      return 'INACTIVE';
+    case 'DISK_SNAPSHOT':
+      return 'DISK_ONLY';
+    default:
+      return 'ACTIVE';
+  }
+}
+
+/** libvirt's virDomainSnapshotIsExternal: external memory or any external disk. */
+function snapshotLocation(
+  memory: SnapshotMemoryDocument,
+  disks: SnapshotDiskDocument[],
+): SnapshotLocationName {
+  const external = memory.mode === 'EXTERNAL' || disks.some((disk) => disk.mode === 'EXTERNAL');
+
+  return external ? 'EXTERNAL' : 'INTERNAL';
+}
+
+function memoryDocument(root: XmlElement): SnapshotMemoryDocument {
+  const memory = child(root, 'memory');
+  const file = attribute(memory, 'file');
+  const mode = modes.get(attribute(memory, 'snapshot') ?? '');
+
+  // libvirt reads a memory file without a snapshot attribute as an external snapshot.
+  return { mode: mode ?? (file === null ? 'NO' : 'EXTERNAL'), file };
+}
+
+function diskDocument(disk: unknown): SnapshotDiskDocument {
+  const name = attribute(disk, 'name');
+  if (name === null || name === '') {
+    throw new SnapshotXmlError('a <disk> of the snapshot XML has no name attribute');
+  }
+
+  const driverType = attribute(child(disk, 'driver'), 'type');
+  const source = child(disk, 'source');
+  // <source file> for a file, <source dev> for a block device, <source name> for a network disk.
+  const sourceFile =
+    attribute(source, 'file') ?? attribute(source, 'dev') ?? attribute(source, 'name');
+  const mode = modes.get(attribute(disk, 'snapshot') ?? '');
+
+  // libvirt reads a disk with a new image or format but no snapshot attribute as external.
+  const implied = sourceFile !== null || driverType !== null ? 'EXTERNAL' : 'INTERNAL';
+
+  return { name, mode: mode ?? implied, driverType, sourceFile };
+}
+
+/**
+ * Reads a snapshot's `<domainsnapshot>` document, as virDomainSnapshotGetXMLDesc returns it.
+ * The embedded `<domain>` and every element this module does not know are skipped.
+ *
+ * @throws {SnapshotXmlError} when the XML is not well-formed, its root is not
+ *   `<domainsnapshot>`, or it lacks a `<name>` or a numeric `<creationTime>`.
+ */
+export function parseSnapshotXml(xml: string): SnapshotDocument {
+  const root = rootElement(readXml(xml));
+  const name = text(child(root, 'name'));
+  if (name === null) {
+    throw new SnapshotXmlError('the snapshot XML has no <name>');
+  }
+
+  const state = snapshotState(root);
+  const memory = memoryDocument(root);
+  const disks = children(child(root, 'disks'), 'disk').map(diskDocument);
+
+  return {
+    name,
+    description: text(child(root, 'description')),
+    state,
+    parent: text(child(child(root, 'parent'), 'name')),
+    creationTime: creationTime(root),
+    memory,
+    disks,
+    kind: snapshotKind(state),
+    location: snapshotLocation(memory, disks),
+  };
+}
+
+function modeAttribute(mode: SnapshotModeName, what: string): string {
+  const value = Object.hasOwn(modeAttributes, mode) ? modeAttributes[mode] : undefined;
+  if (value === undefined) {
+    throw new SnapshotXmlError(`${what} is '${mode}', not one of NO, INTERNAL, EXTERNAL, MANUAL`);
+  }
+
+  return value;
+}
+
+function nameElement(name: string): string {
+  if (name === '') {
+    throw new SnapshotXmlError(
+      'the snapshot name is empty: give a name, or none for libvirt to pick',
+    );
+  }
+
+  if (name.includes('/')) {
+    throw new SnapshotXmlError(
+      `the snapshot name '${name}' contains '/', which libvirt refuses: it stores a snapshot in ` +
+        'a file named after it',
+    );
+  }
+
+  return name;
+}
+
+function memoryElement(memory: NonNullable<SnapshotXmlInput['memory']>): XmlElement {
+  const snapshot = modeAttribute(memory.mode, 'memory.mode');
+  const file = memory.file ?? null;
+  if (file === null) {
+    return { [ATTRIBUTES]: { snapshot } };
+  }
+
+  if (memory.mode !== 'EXTERNAL') {
+    throw new SnapshotXmlError(
+      `memory.file is only for an EXTERNAL memory snapshot, and memory.mode is ${memory.mode}`,
+    );
+  }
+
+  return { [ATTRIBUTES]: { snapshot, file } };
+}
+
+function disksElement(disks: NonNullable<SnapshotXmlInput['disks']>): XmlElement {
+  const names = new Set<string>();
+  const elements = disks.map((disk, index) => {
+    if (typeof disk.name !== 'string' || disk.name === '') {
+      throw new SnapshotXmlError(
+        `disks[${index}] has no name: name the disk by its target (vda) or source path`,
+      );
+    }
+
+    if (names.has(disk.name)) {
+      throw new SnapshotXmlError(`the disk '${disk.name}' is given twice in disks`);
+    }
+
+    const sourceFile = disk.sourceFile ?? null;
+    if (sourceFile !== null && disk.mode !== 'EXTERNAL') {
+      throw new SnapshotXmlError(
+        `the disk '${disk.name}' has a sourceFile, which is only for an EXTERNAL disk snapshot, ` +
+          `and its mode is ${disk.mode}`,
+      );
+    }
+
+    names.add(disk.name);
+    const element: XmlElement = {
+      [ATTRIBUTES]: { name: disk.name, snapshot: modeAttribute(disk.mode, `${disk.name}'s mode`) },
+    };
+    const driverType = disk.driverType ?? null;
+    if (driverType !== null) {
+      element.driver = { [ATTRIBUTES]: { type: driverType } };
+    }
+
+    if (sourceFile !== null) {
+      element.source = { [ATTRIBUTES]: { file: sourceFile } };
+    }
+
+    return element;
+  });
+
+  return { disk: elements };
+}
+
+/**
+ * Writes the `<domainsnapshot>` document that asks virDomainSnapshotCreateXML for a snapshot
+ * with these fields. Absent fields are left out for libvirt to choose; with none at all the
+ * document is an empty `<domainsnapshot/>`. Every value is escaped by the XML builder.
+ *
+ * @throws {SnapshotXmlError} for an empty name or one containing '/', a memory file or disk
+ *   source file without the EXTERNAL mode, a disk without a name, or a disk given twice.
+ */
+export function buildSnapshotXml(input: SnapshotXmlInput): string {
+  const snapshot: XmlElement = {};
+  const name = input.name ?? null;
+  if (name !== null) {
+    snapshot.name = nameElement(name);
+  }
+
+  const description = input.description ?? null;
+  if (description !== null) {
+    snapshot.description = description;
+  }
+
+  const memory = input.memory ?? null;
+  if (memory !== null) {
+    snapshot.memory = memoryElement(memory);
+  }
+
+  const disks = input.disks ?? [];
+  if (disks.length > 0) {
+    snapshot.disks = disksElement(disks);
+  }
+
+  try {
+    return builder.buildObject(snapshot);
+  } catch (error) {
+    // xmlbuilder refuses characters XML cannot carry, such as U+0000.
+    throw new SnapshotXmlError(`the snapshot cannot be written as XML: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import type { Host } from '../hosts/host.ts';
+import type { Hosts } from '../hosts/hosts.ts';
+import type { SnapshotTree } from '../hosts/snapshot-tree.ts';
+
+/** Who the caller is (API.md, Access). */
+export type RoleName = 'VIEWER' | 'OPERATOR';
+
+/** What every resolver gets: the hosts, the caller, and the operation's own tree cache. */
+export interface Context {
+  hosts: Hosts;
+  role: RoleName;
+  tokenName: string | null;
+  /** The largest page a connection returns (API.md: 10,000 by default). */
+  pageSizeCap: number;
+  /** The snapshot trees this operation has read, so each domain is listed once. */
+  trees: TreeCache;
+}
+
+/** The snapshot trees one GraphQL operation has read, per host and domain. */
+export class TreeCache {
+  readonly #trees = new Map<string, Promise<SnapshotTree>>();
+
+  /** The domain's tree, read from libvirt the first time this operation asks. */
+  get(host: Host, uuid: string): Promise<SnapshotTree> {
+    const key = `${host.name}\u0000${uuid}`;
+    let tree = this.#trees.get(key);
+    if (tree === undefined) {
+      tree = host.snapshotTree(uuid);
+      tree.catch(() => this.#trees.delete(key));
+      this.#trees.set(key, tree);
+    }
+
+    return tree;
+  }
+
+  /** Forgets the domain's tree, after a mutation changed it. */
+  forget(host: Host, uuid: string): void {
+    this.#trees.delete(`${host.name}\u0000${uuid}`);
+  }
+}

@@ -1,0 +1,106 @@
+import { badInput } from '../errors.ts';
+
+/** Relay's pagination arguments as the connection fields receive them. */
+export interface PageArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+}
+
+/** One page of a connection, in the shape Pothos's relay plugin resolves. */
+export interface Page<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+  totalCount: number;
+}
+
+const CURSOR_PREFIX = 'snapshot:';
+
+/** An opaque cursor naming one snapshot: it stays valid while the snapshot exists. */
+export function snapshotCursor(name: string): string {
+  return Buffer.from(`${CURSOR_PREFIX}${name}`, 'utf8').toString('base64url');
+}
+
+function cursorName(cursor: string): string {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!decoded.startsWith(CURSOR_PREFIX)) {
+    throw badInput(`${JSON.stringify(cursor)} is not a cursor of this connection`);
+  }
+
+  return decoded.slice(CURSOR_PREFIX.length);
+}
+
+function checkCount(name: string, value: number | null | undefined, cap: number): void {
+  if (value === null || value === undefined) {
+    return;
+  }
+
+  if (value < 0) {
+    throw badInput(`${name} must not be negative`);
+  }
+
+  if (value > cap) {
+    throw badInput(`${name} may be at most ${cap}, the cap on page size`);
+  }
+}
+
+function position(names: string[], cursor: string): number {
+  const index = names.indexOf(cursorName(cursor));
+  if (index < 0) {
+    throw badInput('the cursor names a snapshot that is no longer in this list; read it again');
+  }
+
+  return index;
+}
+
+/**
+ * A page of `items` (already filtered and ordered) by relay's rules: `after`/`before` cut
+ * the list, then `first` keeps the head or `last` the tail. With neither, the whole list up
+ * to `cap`, with `hasNextPage` telling when more remain.
+ */
+export function paginate<T extends { name: string }>(
+  items: T[],
+  args: PageArgs,
+  cap: number,
+): Page<T> {
+  checkCount('first', args.first, cap);
+  checkCount('last', args.last, cap);
+
+  const names = items.map((item) => item.name);
+  let start = args.after ? position(names, args.after) + 1 : 0;
+  let end = args.before ? position(names, args.before) : items.length;
+  end = Math.max(start, end);
+
+  if (args.first !== null && args.first !== undefined) {
+    end = Math.min(end, start + args.first);
+  }
+
+  if (args.last !== null && args.last !== undefined) {
+    start = Math.max(start, end - args.last);
+  }
+
+  if ((args.first ?? null) === null && (args.last ?? null) === null) {
+    end = Math.min(end, start + cap);
+  }
+
+  const edges = items
+    .slice(start, end)
+    .map((node) => ({ cursor: snapshotCursor(node.name), node }));
+
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: end < items.length,
+      hasPreviousPage: start > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: items.length,
+  };
+}
