@@ -3,6 +3,13 @@ import { defineConfig } from 'vitest/config';
 // Two groups that run one after the other: everything else first, then the memory soak on
 // its own, so that no other test file's load moves the memory it measures.
 export default defineConfig({
+  resolve: {
+    // graphql 16 has no exports map: Node resolves 'graphql' to its CommonJS build for every
+    // module (Pothos and Yoga included), but Vite would give the files it transforms (src/,
+    // test/) the ESM build, a second graphql whose GraphQLError and types the first rejects.
+    // One build, as under Node.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -226,7 +226,8 @@ function rootElement(document: unknown): XmlElement {
 function creationTime(root: XmlElement): Date {
   const value = text(child(root, 'creationTime'))?.trim() ?? null;
   if (value === null) {
-    throw new SnapshotXmlError('the snapshot XML has no <creationTime>');
+    // libvirt leaves the element out when the time is 0 (a redefined snapshot may have it).
+    return new Date(0);
   }
 
   const seconds = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
@@ -381,7 +382,8 @@ function withoutDefinitions(xml: string): string | null {
  * not fit, is parsed whole.
  *
  * @throws {SnapshotXmlError} when the XML is not well-formed, its root is not
- *   `<domainsnapshot>`, or it lacks a `<name>` or a numeric `<creationTime>`.
+ *   `<domainsnapshot>`, lacks a `<name>`, or has a `<creationTime>` that is no number
+ *   (a missing one is the epoch, as libvirt leaves it out for 0).
  */
 export function parseSnapshotXml(xml: string): SnapshotDocument {
   const trimmed = withoutDefinitions(xml);

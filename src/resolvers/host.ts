@@ -21,7 +21,8 @@ builder.node(HostRef, {
     }),
     domains: t.field({
       type: [DomainRef],
-      resolve: (host) => host.domains(),
+      description: 'Empty while the host is not connected (see connected)',
+      resolve: (host) => (host.connected ? host.domains() : []),
     }),
   }),
 });

@@ -50,6 +50,10 @@ function checkCount(name: string, value: number | null | undefined, cap: number)
   }
 }
 
+function isGiven(cursor: string | null | undefined): cursor is string {
+  return cursor !== null && cursor !== undefined;
+}
+
 function position(names: string[], cursor: string): number {
   const index = names.indexOf(cursorName(cursor));
   if (index < 0) {
@@ -73,8 +77,9 @@ export function paginate<T extends { name: string }>(
   checkCount('last', args.last, cap);
 
   const names = items.map((item) => item.name);
-  let start = args.after ? position(names, args.after) + 1 : 0;
-  let end = args.before ? position(names, args.before) : items.length;
+  // An empty cursor is no cursor of this server, not the absence of one.
+  let start = isGiven(args.after) ? position(names, args.after) + 1 : 0;
+  let end = isGiven(args.before) ? position(names, args.before) : items.length;
   end = Math.max(start, end);
 
   if (args.first !== null && args.first !== undefined) {

@@ -35,9 +35,10 @@ async function findDomain(
     throw badInput('domain takes exactly one of name and uuid');
   }
 
+  // Without a host, as for `domains`: a host that is down must not hide the others' domains.
   const hosts =
     args.host === null || args.host === undefined
-      ? context.hosts.list()
+      ? context.hosts.list().filter((host) => host.connected)
       : [hostNamed(context, args.host)];
   const found = (
     await Promise.all(

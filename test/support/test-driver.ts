@@ -13,6 +13,10 @@ export interface FixtureSnapshot {
   creationTime?: number;
   description?: string;
   current?: boolean;
+  /** `<memory snapshot='…' file='…'/>`; the test driver writes its own default when absent. */
+  memory?: { snapshot: string; file?: string };
+  /** `<disks>`: each disk's name, `snapshot` attribute, driver type and source file. */
+  disks?: Array<{ name: string; snapshot?: string; driverType?: string; sourceFile?: string }>;
 }
 
 /** A domain written into a test-driver fixture; the test driver starts it running. */
@@ -20,7 +24,23 @@ export interface FixtureDomain {
   name: string;
   uuid?: string;
   snapshots?: FixtureSnapshot[];
+  /** The state the test driver puts the domain in (`<test:runstate>`); running when absent. */
+  state?: keyof typeof runStates;
+  /** A transient domain (`<test:transient/>`): running, and gone once it stops. */
+  transient?: boolean;
 }
+
+// libvirt's virDomainState values, as `<test:runstate>` takes them.
+const runStates = {
+  nostate: 0,
+  running: 1,
+  blocked: 2,
+  paused: 3,
+  shutdown: 4,
+  shutoff: 5,
+  crashed: 6,
+  pmsuspended: 7,
+} as const;
 
 /** A private `test:///PATH.xml` driver: its URI and the disposer that removes its file. */
 export interface TestDriverFixture {
@@ -30,6 +50,38 @@ export interface TestDriverFixture {
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function escapeAttribute(text: string): string {
+  return escapeXml(text).replace(/"/g, '&quot;');
+}
+
+function attributes(values: Record<string, string | undefined>): string {
+  return Object.entries(values)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => ` ${name}="${escapeAttribute(value as string)}"`)
+    .join('');
+}
+
+function memoryElement(memory: FixtureSnapshot['memory']): string {
+  return memory === undefined ? '' : `<memory${attributes(memory)}/>`;
+}
+
+function disksElement(disks: FixtureSnapshot['disks']): string {
+  if (disks === undefined) {
+    return '';
+  }
+
+  const elements = disks.map((disk) => {
+    const driver =
+      disk.driverType === undefined ? '' : `<driver${attributes({ type: disk.driverType })}/>`;
+    const source =
+      disk.sourceFile === undefined ? '' : `<source${attributes({ file: disk.sourceFile })}/>`;
+
+    return `<disk${attributes({ name: disk.name, snapshot: disk.snapshot })}>${driver}${source}</disk>`;
+  });
+
+  return `<disks>${elements.join('')}</disks>`;
 }
 
 function domainBody(domain: FixtureDomain, uuid: string): string {
@@ -52,6 +104,8 @@ function snapshotElement(domain: FixtureDomain, uuid: string, snapshot: FixtureS
       ? ''
       : `<parent><name>${escapeXml(snapshot.parent)}</name></parent>`,
     `<creationTime>${snapshot.creationTime ?? 1_700_000_000}</creationTime>`,
+    memoryElement(snapshot.memory),
+    disksElement(snapshot.disks),
     // The full domain keeps libvirt from logging a warning about an older snapshot format.
     `<domain type='test'>${domainBody(domain, uuid)}</domain>`,
     `<active>${snapshot.current ? 1 : 0}</active>`,
@@ -69,6 +123,8 @@ function domainElement(domain: FixtureDomain): string {
   return [
     `<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>`,
     domainBody(domain, uuid),
+    domain.state === undefined ? '' : `<test:runstate>${runStates[domain.state]}</test:runstate>`,
+    domain.transient ? '<test:transient/>' : '',
     ...snapshots,
     '</domain>',
   ].join('');
