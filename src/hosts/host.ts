@@ -256,14 +256,24 @@ export class Host {
   }
 
   /**
-   * Runs `mutation` while holding the domain's lock; a second mutation of the same domain
-   * meanwhile is refused at once rather than left to wait on libvirt's job lock.
+   * Refuses a mutation of the domain outright: FORBIDDEN on a read-only host, CONFLICT
+   * (DOMAIN_BUSY) while another mutation of the domain runs. It makes no libvirt call, so a
+   * refusal never waits in a call thread's queue behind the running mutation's slow call.
    */
-  async withDomainLock<T>(uuid: string, mutation: () => Promise<T>): Promise<T> {
+  assertMutable(uuid: string): void {
+    this.#writable();
     if (this.#busy.has(uuid)) {
       throw conflict('DOMAIN_BUSY', 'another mutation of this domain is running; try again');
     }
+  }
 
+  /**
+   * Runs `mutation` while holding the domain's lock; a second mutation of the same domain
+   * meanwhile is refused at once rather than left to wait on libvirt's job lock. A read-only
+   * host refuses every mutation with FORBIDDEN before it reads or checks anything.
+   */
+  async withDomainLock<T>(uuid: string, mutation: () => Promise<T>): Promise<T> {
+    this.assertMutable(uuid);
     this.#busy.add(uuid);
     try {
       return await mutation();

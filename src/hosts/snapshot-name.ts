@@ -1,29 +1,34 @@
 import { parseString } from 'xml2js';
-import { badInput } from '../errors.ts';
 
 /**
- * The name a `<domainsnapshot>` document gives, or null when it gives none (libvirt then
- * picks one). Malformed XML is bad input.
+ * The name a `<domainsnapshot>` document gives, so that a name already taken is refused
+ * before libvirt is called. Null when the document gives none (libvirt then picks one), and
+ * also when it cannot be read here (not well-formed, or not a `<domainsnapshot>`): libvirt
+ * then judges the document itself, and its own error, with its code and the position of the
+ * fault, reaches the client.
  */
 export function documentSnapshotName(xml: string): string | null {
-  let root: unknown;
-  let failure: Error | null = null;
-  // xml2js calls back before parseString returns when async is false.
-  parseString(xml, { async: false, explicitArray: false, explicitRoot: true }, (error, result) => {
-    failure = error;
-    root = result;
-  });
-  if (failure !== null || root === null || typeof root !== 'object') {
-    throw badInput(
-      `the snapshot XML does not parse: ${(failure as Error | null)?.message ?? 'empty'}`,
+  let root: unknown = null;
+  let failed = false;
+  try {
+    // xml2js calls back before parseString returns when async is false.
+    parseString(
+      xml,
+      { async: false, explicitArray: false, explicitRoot: true },
+      (error, result) => {
+        failed ||= error !== null;
+        root = result;
+      },
     );
+  } catch {
+    failed = true;
+  }
+
+  if (failed || root === null || typeof root !== 'object') {
+    return null;
   }
 
   const snapshot = (root as Record<string, unknown>).domainsnapshot;
-  if (snapshot === undefined) {
-    throw badInput('the snapshot XML must have <domainsnapshot> as its root element');
-  }
-
   const name =
     typeof snapshot === 'object' && snapshot !== null
       ? (snapshot as { name?: unknown }).name

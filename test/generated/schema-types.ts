@@ -136,6 +136,7 @@ export type DomainState =
 export type Host = Node & {
   __typename?: 'Host';
   connected: Scalars['Boolean']['output'];
+  /** Empty while the host is not connected (see connected) */
   domains: Array<Domain>;
   /** virConnectGetType as is: "QEMU", "TEST" */
   hypervisor: Scalars['String']['output'];

@@ -4,10 +4,14 @@ import { expectGlobalID } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { decodeKey } from '../ids.ts';
 
-/** The domain a mutation's `domainId` names; NOT_FOUND when it is gone. */
+/**
+ * The domain a mutation's `domainId` names; NOT_FOUND when it is gone. A read-only host or a
+ * domain with a mutation running is refused before the domain is looked up in libvirt.
+ */
 export async function domainFromId(context: Context, id: string): Promise<DomainRecord> {
   const [hostName, uuid] = decodeKey(expectGlobalID(id, 'Domain'), 2) as [string, string];
   const host = context.hosts.byName(hostName);
+  host?.assertMutable(uuid);
   const domain = host === undefined ? null : await host.domainByUuid(uuid);
   if (domain === null) {
     throw notFound('the domain of this ID no longer exists');
@@ -16,7 +20,10 @@ export async function domainFromId(context: Context, id: string): Promise<Domain
   return domain;
 }
 
-/** The domain and snapshot name a mutation's `snapshotId` names. */
+/**
+ * The domain and snapshot name a mutation's `snapshotId` names, refused like
+ * {@link domainFromId}.
+ */
 export async function snapshotFromId(
   context: Context,
   id: string,
@@ -27,6 +34,7 @@ export async function snapshotFromId(
     string,
   ];
   const host = context.hosts.byName(hostName);
+  host?.assertMutable(uuid);
   const domain = host === undefined ? null : await host.domainByUuid(uuid);
   if (domain === null) {
     throw notFound('the domain of this snapshot ID no longer exists');
