@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { HostConfig } from '../config.ts';
 import { ApiError, conflict, notFound } from '../errors.ts';
+import type { Events } from '../events/index.ts';
 import {
   type Connection,
   type Domain,
@@ -46,8 +47,12 @@ export class Host {
   // Parsed XML per domain, keyed by the XML text: a snapshot is parsed once per version.
   readonly #parsed = new Map<string, Map<string, SnapshotDocument>>();
 
-  constructor(libvirt: Libvirt, config: HostConfig, logger: Logger) {
+  /** Where the host's changes are published. */
+  readonly events: Events;
+
+  constructor(libvirt: Libvirt, config: HostConfig, logger: Logger, events: Events) {
     this.#libvirt = libvirt;
+    this.events = events;
     this.name = config.name;
     this.uri = config.uri;
     this.readOnly = config.readOnly;

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { Events } from '../events/index.ts';
 import { Libvirt } from '../ffi/index.ts';
 import { Host } from './host.ts';
 
@@ -7,19 +8,23 @@ import { Host } from './host.ts';
 export class Hosts {
   readonly #libvirt: Libvirt;
   readonly #hosts: Host[];
+  /** What subscribers read: snapshot and domain events, live and replayed. */
+  readonly events: Events;
 
-  private constructor(libvirt: Libvirt, hosts: Host[]) {
+  private constructor(libvirt: Libvirt, hosts: Host[], events: Events) {
     this.#libvirt = libvirt;
     this.#hosts = hosts;
+    this.events = events;
   }
 
   /** Starts the binding and connects every configured host. */
   static async open(config: Config, logger: Logger): Promise<Hosts> {
     const libvirt = await Libvirt.start({ callThreads: config.callThreads });
-    const hosts = config.hosts.map((host) => new Host(libvirt, host, logger));
+    const events = new Events();
+    const hosts = config.hosts.map((host) => new Host(libvirt, host, logger, events));
     await Promise.all(hosts.map((host) => host.connect()));
 
-    return new Hosts(libvirt, hosts);
+    return new Hosts(libvirt, hosts, events);
   }
 
   list(): Host[] {

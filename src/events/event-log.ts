@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+
+/** An `after` ID the log cannot replay from: too old, or from another run of the server. */
+export class EventGapError extends Error {
+  override readonly name = 'EventGapError';
+}
+
+/** Which events a subscriber wants. */
+export type EventFilter<E> = (event: E) => boolean;
+
+interface Subscriber<E> {
+  filter: EventFilter<E>;
+  push: (event: E) => void;
+}
+
+/**
+ * A bounded log of events (the last `capacity`), the only source subscribers read from,
+ * live and replayed alike. IDs are `<run>-<sequence>`: unique, ordered within a run, and
+ * unknown to any other run of the server.
+ */
+export class EventLog<E extends { id: string }> {
+  readonly #capacity: number;
+  readonly #run = randomBytes(4).toString('hex');
+  readonly #events: E[] = [];
+  readonly #subscribers = new Set<Subscriber<E>>();
+  #sequence = 0;
+
+  constructor(capacity = 10_000) {
+    this.#capacity = capacity;
+  }
+
+  /** Appends an event, giving it its ID, and hands it to every subscriber that wants it. */
+  append(event: Omit<E, 'id'>): E {
+    this.#sequence += 1;
+    const stored = { ...event, id: `${this.#run}-${this.#sequence}` } as E;
+    this.#events.push(stored);
+    if (this.#events.length > this.#capacity) {
+      this.#events.shift();
+    }
+
+    for (const subscriber of this.#subscribers) {
+      if (subscriber.filter(stored)) {
+        subscriber.push(stored);
+      }
+    }
+
+    return stored;
+  }
+
+  /** The events after `afterId`; EventGapError when the log no longer (or never) had it. */
+  since(afterId: string): E[] {
+    const [run, sequenceText] = afterId.split('-');
+    const sequence = Number(sequenceText);
+    const oldest = this.#sequence - this.#events.length;
+    if (
+      run !== this.#run ||
+      !Number.isInteger(sequence) ||
+      sequence < oldest ||
+      sequence > this.#sequence
+    ) {
+      throw new EventGapError(
+        `event ${afterId} is not in the log (it keeps the last ${this.#capacity} events of this ` +
+          'run of the server): read the current state again, then subscribe without after',
+      );
+    }
+
+    return this.#events.slice(sequence - oldest);
+  }
+
+  /**
+   * The events `filter` wants: first those after `afterId` from the log, then each new one
+   * as it is appended, none twice. Ends when the consumer returns (unsubscribes).
+   */
+  stream(filter: EventFilter<E>, afterId?: string | null): AsyncIterableIterator<E> {
+    const queue: E[] = afterId ? this.since(afterId).filter(filter) : [];
+    let wake: (() => void) | undefined;
+    let done = false;
+    const subscriber: Subscriber<E> = {
+      filter,
+      push: (event) => {
+        queue.push(event);
+        wake?.();
+      },
+    };
+    this.#subscribers.add(subscriber);
+    const finish = () => {
+      done = true;
+      this.#subscribers.delete(subscriber);
+      wake?.();
+    };
+
+    const iterator: AsyncIterableIterator<E> = {
+      [Symbol.asyncIterator]: () => iterator,
+      next: async () => {
+        while (queue.length === 0 && !done) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = undefined;
+        }
+
+        const event = queue.shift();
+
+        return event === undefined || done
+          ? { done: true, value: undefined }
+          : { done: false, value: event };
+      },
+      return: async () => {
+        finish();
+
+        return { done: true, value: undefined };
+      },
+    };
+
+    return iterator;
+  }
+
+  /** How many subscribers are listening. */
+  get subscriberCount(): number {
+    return this.#subscribers.size;
+  }
+}
