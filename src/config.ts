@@ -21,6 +21,10 @@ export interface Config {
   printSchema: boolean;
   /** The largest page a connection returns. */
   pageSizeCap: number;
+  /** How often the watcher compares snapshot names and current snapshots with libvirt. */
+  watchIntervalMs: number;
+  /** How often the watcher re-reads every snapshot's XML. */
+  sweepIntervalMs: number;
   logLevel: string;
 }
 
@@ -47,6 +51,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       host: { type: 'string' },
       port: { type: 'string' },
       'print-schema': { type: 'boolean' },
+      'watch-interval': { type: 'string' },
+      'sweep-interval': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -75,8 +81,13 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`--port must be a port number, not ${values.port ?? env.PORT}`);
   }
 
+  const watchIntervalMs = milliseconds('--watch-interval', values['watch-interval'], 1000);
+  const sweepIntervalMs = milliseconds('--sweep-interval', values['sweep-interval'], 60_000);
+
   return {
     hosts,
+    watchIntervalMs,
+    sweepIntervalMs,
     callThreads,
     host: values.host ?? env.HOST ?? '127.0.0.1',
     port,
@@ -84,4 +95,13 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     pageSizeCap: 10_000,
     logLevel: env.LOG_LEVEL || 'info',
   };
+}
+
+function milliseconds(flag: string, value: string | undefined, fallback: number): number {
+  const parsed = Number(value ?? fallback);
+  if (!Number.isInteger(parsed) || parsed < 10) {
+    throw new ConfigError(`${flag} must be a whole number of milliseconds, at least 10`);
+  }
+
+  return parsed;
 }

@@ -115,6 +115,11 @@ export class EventLog<E extends { id: string }> {
     return iterator;
   }
 
+  /** Every event the log still holds, oldest first. */
+  entries(): readonly E[] {
+    return [...this.#events];
+  }
+
   /** How many subscribers are listening. */
   get subscriberCount(): number {
     return this.#subscribers.size;

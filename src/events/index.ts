@@ -1,6 +1,7 @@
 /** Events: the logs subscribers read, and what feeds them. */
 export { type EventFilter, EventGapError, EventLog } from './event-log.ts';
 export { Events } from './events.ts';
+export { type ChangedDomain, publishSnapshotChanges } from './publish.ts';
 export type {
   DomainEvent,
   DomainEventType,
@@ -8,3 +9,4 @@ export type {
   SnapshotEvent,
   SnapshotEventType,
 } from './snapshot-event.ts';
+export { type ChangeCause, diffTrees, type SnapshotChange } from './tree-diff.ts';

@@ -324,6 +324,12 @@ export const calls = {
     return { snapshots, current: currentSnapshotName(dom) };
   },
 
+  /** Every snapshot's name and the current one's: the watcher's cheap look at a domain. */
+  snapshotSummary: (dom: Address): { names: string[]; current: string | null } => ({
+    names: consume(calls.domainListAllSnapshots(dom, 0), snapshotName),
+    current: currentSnapshotName(dom),
+  }),
+
   /** The names of the snapshots virDomainListAllSnapshots selects with `flags`. */
   snapshotNamesWhere: (dom: Address, flags: number): string[] =>
     consume(calls.domainListAllSnapshots(dom, flags), snapshotName),

@@ -126,6 +126,11 @@ export class Domain extends Handle {
     return this.pool.run('snapshotListing', this.address, xmlFlags);
   }
 
+  /** Every snapshot's name and the current one's, in one round trip (no XML). */
+  snapshotSummary(): Promise<{ names: string[]; current: string | null }> {
+    return this.pool.run('snapshotSummary', this.address);
+  }
+
   /** The names of the snapshots virDomainListAllSnapshots selects with `flags`. */
   snapshotNamesWhere(flags: number): Promise<string[]> {
     return this.pool.run('snapshotNamesWhere', this.address, flags);

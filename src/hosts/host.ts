@@ -44,6 +44,11 @@ export class Host {
   #hypervisor = '';
   readonly #domains = new Map<string, Domain>();
   readonly #busy = new Set<string>();
+  // What the watcher and the mutations last saw of each domain's snapshots, and a count of
+  // the mutations that have started on it, so that the watcher can tell its own reading was
+  // overtaken by one.
+  readonly #known = new Map<string, SnapshotTree>();
+  readonly #generations = new Map<string, number>();
   // Parsed XML per domain, keyed by the XML text: a snapshot is parsed once per version.
   readonly #parsed = new Map<string, Map<string, SnapshotDocument>>();
 
@@ -127,6 +132,43 @@ export class Host {
     this.#parsed.set(uuid, parsed);
 
     return new SnapshotTree(parsed.values(), listing.current);
+  }
+
+  /** Every snapshot's name and the current one's: one listing, no XML. */
+  snapshotSummary(uuid: string): Promise<{ names: string[]; current: string | null }> {
+    return this.#onDomain(uuid, (domain) => domain.snapshotSummary());
+  }
+
+  /** The tree the server last saw of the domain, after its last event. */
+  knownTree(uuid: string): SnapshotTree | undefined {
+    return this.#known.get(uuid);
+  }
+
+  /** Records the tree the server has now told subscribers about. */
+  remember(uuid: string, tree: SnapshotTree): void {
+    this.#known.set(uuid, tree);
+  }
+
+  /** Forgets a domain that is gone. */
+  forget(uuid: string): void {
+    this.#known.delete(uuid);
+    this.#parsed.delete(uuid);
+    this.#generations.delete(uuid);
+  }
+
+  /** The domains the server knows the snapshots of. */
+  knownDomains(): string[] {
+    return [...this.#known.keys()];
+  }
+
+  /** Whether a mutation of the domain is running. */
+  isBusy(uuid: string): boolean {
+    return this.#busy.has(uuid);
+  }
+
+  /** How many mutations of the domain have started; changes when one starts. */
+  generation(uuid: string): number {
+    return this.#generations.get(uuid) ?? 0;
   }
 
   /** virDomainSnapshotNum: how many snapshots `filter` selects. */
@@ -280,6 +322,7 @@ export class Host {
   async withDomainLock<T>(uuid: string, mutation: () => Promise<T>): Promise<T> {
     this.assertMutable(uuid);
     this.#busy.add(uuid);
+    this.#generations.set(uuid, this.generation(uuid) + 1);
     try {
       return await mutation();
     } finally {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { Events } from '../events/index.ts';
+import { SnapshotWatcher } from '../events/watcher.ts';
 import { Libvirt } from '../ffi/index.ts';
 import { Host } from './host.ts';
 
@@ -11,10 +12,13 @@ export class Hosts {
   /** What subscribers read: snapshot and domain events, live and replayed. */
   readonly events: Events;
 
-  private constructor(libvirt: Libvirt, hosts: Host[], events: Events) {
+  readonly #watcher: SnapshotWatcher;
+
+  private constructor(libvirt: Libvirt, hosts: Host[], events: Events, watcher: SnapshotWatcher) {
     this.#libvirt = libvirt;
     this.#hosts = hosts;
     this.events = events;
+    this.#watcher = watcher;
   }
 
   /** Starts the binding and connects every configured host. */
@@ -23,8 +27,13 @@ export class Hosts {
     const events = new Events();
     const hosts = config.hosts.map((host) => new Host(libvirt, host, logger, events));
     await Promise.all(hosts.map((host) => host.connect()));
+    const watcher = new SnapshotWatcher(hosts, events, logger, {
+      intervalMs: config.watchIntervalMs,
+      sweepMs: config.sweepIntervalMs,
+    });
+    await watcher.start();
 
-    return new Hosts(libvirt, hosts, events);
+    return new Hosts(libvirt, hosts, events, watcher);
   }
 
   list(): Host[] {
@@ -40,8 +49,14 @@ export class Hosts {
     return this.#libvirt.callCounts();
   }
 
-  /** Closes every host and stops the binding. */
+  /** Takes one look at libvirt now, as the watcher does on its timer; for tests. */
+  watchNow(): Promise<void> {
+    return this.#watcher.tick();
+  }
+
+  /** Stops the watcher, closes every host and stops the binding. */
   async close(): Promise<void> {
+    await this.#watcher.stop();
     await Promise.allSettled(this.#hosts.map((host) => host.close()));
     await this.#libvirt.close();
   }

@@ -1,4 +1,5 @@
 import { conflict, notFound } from '../errors.ts';
+import { type ChangeCause, diffTrees, publishSnapshotChanges } from '../events/index.ts';
 import type { DomainRecord, Host } from './host.ts';
 import {
   type DeleteScopeName,
@@ -8,6 +9,7 @@ import {
   revertFlags,
   singleDeleteFlags,
 } from './snapshot-flags.ts';
+import { documentSnapshotName } from './snapshot-name.ts';
 import type { SnapshotTree } from './snapshot-tree.ts';
 
 /** What a create or redefine leaves behind. */
@@ -23,6 +25,42 @@ export interface DeleteResult {
   /** Children of a deleted snapshot that moved up to its parent. */
   reparentedNames: string[];
   domain: DomainRecord;
+}
+
+// Runs `change` and tells subscribers what it did: first, as EXTERNAL, whatever changed
+// since the server last looked (so nothing is missed), then, as API, what `change` did.
+// Runs inside the domain's lock, so the watcher, which skips a busy domain, adds nothing.
+async function observed<T>(
+  host: Host,
+  uuid: string,
+  cause: (before: SnapshotTree) => ChangeCause,
+  change: (before: SnapshotTree) => Promise<T>,
+): Promise<{ value: T; before: SnapshotTree; after: SnapshotTree }> {
+  const domain = await domainOf(host, uuid);
+  const changed = { hostName: host.name, uuid, name: domain.name };
+  const before = await host.snapshotTree(uuid);
+  const known = host.knownTree(uuid);
+  if (known !== undefined) {
+    publishSnapshotChanges(
+      host.events,
+      changed,
+      diffTrees(known, before, { kind: 'external' }),
+      'EXTERNAL',
+    );
+  }
+
+  host.remember(uuid, before);
+  let value: T;
+  try {
+    value = await change(before);
+  } finally {
+    // Also after a failure: a delete made one snapshot at a time may have got part way.
+    const after = await host.snapshotTree(uuid);
+    publishSnapshotChanges(host.events, changed, diffTrees(before, after, cause(before)), 'API');
+    host.remember(uuid, after);
+  }
+
+  return { value, before, after: host.knownTree(uuid) as SnapshotTree };
 }
 
 async function domainOf(host: Host, uuid: string): Promise<DomainRecord> {
@@ -46,15 +84,21 @@ export function createSnapshot(
   flags: number,
 ): Promise<CreateResult> {
   return host.withDomainLock(uuid, async () => {
-    const tree = await host.snapshotTree(uuid);
-    if (name !== null && tree.has(name)) {
-      throw conflict(
-        'NAME_TAKEN',
-        `the domain already has a snapshot called ${JSON.stringify(name)}`,
-      );
-    }
+    const { value: created } = await observed(
+      host,
+      uuid,
+      () => ({ kind: 'create' }),
+      async (tree) => {
+        if (name !== null && tree.has(name)) {
+          throw conflict(
+            'NAME_TAKEN',
+            `the domain already has a snapshot called ${JSON.stringify(name)}`,
+          );
+        }
 
-    const created = await host.createSnapshot(uuid, xml, flags);
+        return host.createSnapshot(uuid, xml, flags);
+      },
+    );
 
     return { name: created, domain: await domainOf(host, uuid) };
   });
@@ -68,7 +112,16 @@ export function redefineSnapshot(
   options: { current?: boolean | null; validate?: boolean | null },
 ): Promise<CreateResult> {
   return host.withDomainLock(uuid, async () => {
-    const name = await host.createSnapshot(uuid, xml, redefineFlags(options));
+    const target = documentSnapshotName(xml);
+    const { value: name } = await observed(
+      host,
+      uuid,
+      (before) =>
+        target === null
+          ? { kind: 'create' }
+          : { kind: 'redefine', name: target, existed: before.has(target) },
+      () => host.createSnapshot(uuid, xml, redefineFlags(options)),
+    );
 
     return { name, domain: await domainOf(host, uuid) };
   });
@@ -82,7 +135,12 @@ export function revertToSnapshot(
   options: RevertOptions,
 ): Promise<DomainRecord> {
   return host.withDomainLock(uuid, async () => {
-    await host.revertToSnapshot(uuid, name, revertFlags(options));
+    await observed(
+      host,
+      uuid,
+      () => ({ kind: 'revert', name }),
+      () => host.revertToSnapshot(uuid, name, revertFlags(options)),
+    );
 
     return domainOf(host, uuid);
   });
@@ -133,21 +191,25 @@ export function deleteSnapshot(
   metadataOnly: boolean,
 ): Promise<DeleteResult> {
   return host.withDomainLock(uuid, async () => {
-    const before = await host.snapshotTree(uuid);
-    if (!before.has(name)) {
-      throw notFound(`the domain has no snapshot called ${JSON.stringify(name)}`);
-    }
+    const { before, after } = await observed(
+      host,
+      uuid,
+      () => ({ kind: 'delete' }),
+      async (before) => {
+        if (!before.has(name)) {
+          throw notFound(`the domain has no snapshot called ${JSON.stringify(name)}`);
+        }
 
-    const doomed = doomedBy(before, name, scope);
-    if (scope !== 'SNAPSHOT' && host.hypervisor !== 'TEST' && crashesQemu(before, name)) {
-      for (const victim of [...doomed].reverse()) {
-        await host.deleteSnapshot(uuid, victim, singleDeleteFlags(metadataOnly));
-      }
-    } else {
-      await host.deleteSnapshot(uuid, name, deleteFlags(scope, metadataOnly));
-    }
-
-    const after = await host.snapshotTree(uuid);
+        const doomed = doomedBy(before, name, scope);
+        if (scope !== 'SNAPSHOT' && host.hypervisor !== 'TEST' && crashesQemu(before, name)) {
+          for (const victim of [...doomed].reverse()) {
+            await host.deleteSnapshot(uuid, victim, singleDeleteFlags(metadataOnly));
+          }
+        } else {
+          await host.deleteSnapshot(uuid, name, deleteFlags(scope, metadataOnly));
+        }
+      },
+    );
     const reparented = scope === 'SNAPSHOT' ? before.children(name).map((child) => child.name) : [];
 
     return {

@@ -34,6 +34,8 @@ export interface TestServerOptions {
   /** Hosts opened read-only. */
   readOnlyUris?: string[];
   pageSizeCap?: number;
+  /** How often the watcher looks at libvirt. */
+  watchIntervalMs?: number;
 }
 
 /** Starts the real server (Yoga over node:http, real libvirt) on a free port. */
@@ -48,6 +50,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     port: 0,
     printSchema: false,
     pageSizeCap: options.pageSizeCap ?? 10_000,
+    watchIntervalMs: options.watchIntervalMs ?? 1000,
+    sweepIntervalMs: 60_000,
     logLevel: 'silent',
   };
   const server = createServer(config, pino({ level: 'silent' }));

@@ -1,0 +1,216 @@
+import type { Logger } from 'pino';
+import type { DomainRecord, Host } from '../hosts/host.ts';
+import type { Events } from './events.ts';
+import { publishSnapshotChanges } from './publish.ts';
+import { diffTrees } from './tree-diff.ts';
+
+/** How often the watcher looks. */
+export interface WatcherOptions {
+  /**
+   * How often each domain's snapshot names and current snapshot are compared with libvirt.
+   * @default 1000
+   */
+  intervalMs?: number;
+  /**
+   * How often every snapshot's XML is read again, to catch redefinitions made elsewhere.
+   * @default 60000
+   */
+  sweepMs?: number;
+}
+
+interface KnownDomain {
+  name: string;
+  state: string;
+}
+
+/**
+ * Compares libvirt with what the server last told subscribers, and sends the differences as
+ * EXTERNAL events: libvirt itself sends no event when a snapshot is created or deleted.
+ * Each tick reads each domain's snapshot names and current snapshot (one listing, no XML);
+ * only a domain that differs, or a sweep, reads the XML. A domain with a mutation running is
+ * skipped: the mutation sends its own events.
+ */
+export class SnapshotWatcher {
+  readonly #hosts: Host[];
+  readonly #events: Events;
+  readonly #logger: Logger;
+  readonly #intervalMs: number;
+  readonly #sweepMs: number;
+  readonly #domains = new Map<Host, Map<string, KnownDomain>>();
+  readonly #connected = new Map<Host, boolean>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #lastSweep = Date.now();
+
+  constructor(hosts: Host[], events: Events, logger: Logger, options: WatcherOptions = {}) {
+    this.#hosts = hosts;
+    this.#events = events;
+    this.#logger = logger;
+    this.#intervalMs = options.intervalMs ?? 1000;
+    this.#sweepMs = options.sweepMs ?? 60_000;
+  }
+
+  /** Takes a first look at every domain (no events for what already exists), then watches. */
+  async start(): Promise<void> {
+    await this.tick();
+    this.#timer = setInterval(() => {
+      if (this.#running === undefined) {
+        this.#running = this.tick().finally(() => {
+          this.#running = undefined;
+        });
+      }
+    }, this.#intervalMs);
+  }
+
+  /** Stops watching, after the look in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  /** One look at every host and domain. */
+  async tick(): Promise<void> {
+    const sweep = Date.now() - this.#lastSweep >= this.#sweepMs;
+    if (sweep) {
+      this.#lastSweep = Date.now();
+    }
+
+    await Promise.all(
+      this.#hosts.map((host) =>
+        this.#watchHost(host, sweep).catch((error: unknown) =>
+          this.#logger.warn({ err: error, host: host.name }, 'watching the host failed'),
+        ),
+      ),
+    );
+  }
+
+  async #watchHost(host: Host, sweep: boolean): Promise<void> {
+    const wasConnected = this.#connected.get(host);
+    this.#connected.set(host, host.connected);
+    if (wasConnected !== undefined && wasConnected !== host.connected) {
+      this.#hostEvent(host, host.connected ? 'HOST_CONNECTED' : 'HOST_DISCONNECTED');
+    }
+
+    if (!host.connected) {
+      return;
+    }
+
+    const domains = await host.domains();
+    this.#compareDomains(host, domains);
+    for (const domain of domains) {
+      await this.#watchDomain(host, domain, sweep).catch((error: unknown) =>
+        this.#logger.warn({ err: error, domain: domain.name }, 'watching the domain failed'),
+      );
+    }
+  }
+
+  #compareDomains(host: Host, domains: DomainRecord[]): void {
+    const previous = this.#domains.get(host);
+    const current = new Map(domains.map((d) => [d.uuid, { name: d.name, state: d.state }]));
+    this.#domains.set(host, current);
+    if (previous === undefined) {
+      return;
+    }
+
+    for (const domain of domains) {
+      const known = previous.get(domain.uuid);
+      if (known === undefined) {
+        this.#domainEvent(host, 'DEFINED', domain.uuid, domain.name, domain.state);
+      } else if (known.state !== domain.state) {
+        this.#domainEvent(host, 'STATE_CHANGED', domain.uuid, domain.name, domain.state);
+      }
+    }
+
+    for (const [uuid, known] of previous) {
+      if (!current.has(uuid)) {
+        this.#undefined(host, uuid, known.name);
+      }
+    }
+  }
+
+  // A domain that is gone takes its snapshots with it: one DELETED each, then UNDEFINED.
+  #undefined(host: Host, uuid: string, name: string): void {
+    const tree = host.knownTree(uuid);
+    if (tree !== undefined) {
+      const changes = tree
+        .topological()
+        .map((document) => ({ type: 'DELETED' as const, snapshotName: document.name }));
+      publishSnapshotChanges(
+        this.#events,
+        { hostName: host.name, uuid, name },
+        changes,
+        'EXTERNAL',
+      );
+    }
+
+    host.forget(uuid);
+    this.#domainEvent(host, 'UNDEFINED', uuid, name, null);
+  }
+
+  async #watchDomain(host: Host, domain: DomainRecord, sweep: boolean): Promise<void> {
+    const { uuid } = domain;
+    const generation = host.generation(uuid);
+    if (host.isBusy(uuid)) {
+      return;
+    }
+
+    const known = host.knownTree(uuid);
+    if (known !== undefined && !sweep) {
+      const summary = await host.snapshotSummary(uuid);
+      const same =
+        summary.current === known.current &&
+        summary.names.length === known.size &&
+        summary.names.every((name) => known.has(name));
+      if (same) {
+        return;
+      }
+    }
+
+    const tree = await host.snapshotTree(uuid);
+    // A mutation that started meanwhile sends its own events and records its own tree.
+    if (host.isBusy(uuid) || host.generation(uuid) !== generation) {
+      return;
+    }
+
+    if (known !== undefined) {
+      const changes = diffTrees(known, tree, { kind: 'external' });
+      publishSnapshotChanges(
+        this.#events,
+        { hostName: host.name, uuid, name: domain.name },
+        changes,
+        'EXTERNAL',
+      );
+    }
+
+    host.remember(uuid, tree);
+  }
+
+  #hostEvent(host: Host, type: 'HOST_CONNECTED' | 'HOST_DISCONNECTED'): void {
+    this.#events.domains.append({
+      type,
+      occurredAt: new Date(),
+      hostName: host.name,
+      domainUuid: null,
+      domainName: null,
+      state: null,
+    });
+  }
+
+  #domainEvent(
+    host: Host,
+    type: 'DEFINED' | 'UNDEFINED' | 'STATE_CHANGED',
+    uuid: string,
+    name: string,
+    state: string | null,
+  ): void {
+    this.#events.domains.append({
+      type,
+      occurredAt: new Date(),
+      hostName: host.name,
+      domainUuid: uuid,
+      domainName: name,
+      state,
+    });
+  }
+}
