@@ -1,7 +1,12 @@
 // Soak of the binding's ownership: create, list, XML, lookup and delete snapshots on the
 // test driver, over and over, and report how resident memory grows per cycle.
 //
-//   node --expose-gc --import tsx bench/snapshot-soak.ts [cycles] [warm-up cycles]
+//   npm run soak -- [cycles] [warm-up cycles]
+//
+// which runs it with glibc's allocator set to one arena and fixed mmap/trim thresholds
+// (MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=65536 MALLOC_TRIM_THRESHOLD_=65536): otherwise
+// the allocator's own per-thread arenas and moving thresholds add tens of bytes a cycle of
+// RSS with nothing held, which hides what the soak is for.
 //
 // Prints one JSON line last, which test/ffi/memory.test.ts reads.
 import { type Domain, Libvirt, SnapshotListFlags } from '../src/ffi/index.ts';
