@@ -41,6 +41,8 @@ export class SnapshotWatcher {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #lastSweep = Date.now();
+  #soon: NodeJS.Timeout | undefined;
+  #stopped = false;
 
   constructor(hosts: Host[], events: Events, logger: Logger, options: WatcherOptions = {}) {
     this.#hosts = hosts;
@@ -52,6 +54,12 @@ export class SnapshotWatcher {
 
   /** Takes a first look at every domain (no events for what already exists), then watches. */
   async start(): Promise<void> {
+    for (const host of this.#hosts) {
+      // A lifecycle event (a domain started, stopped, defined, reverted) is a reason to look
+      // now rather than at the next tick; which domain it was comes from the registration.
+      host.setLifecycleListener(() => this.#lookSoon());
+    }
+
     await this.tick();
     this.#timer = setInterval(() => {
       if (this.#running === undefined) {
@@ -64,9 +72,28 @@ export class SnapshotWatcher {
 
   /** Stops watching, after the look in progress. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
+    clearTimeout(this.#soon);
     await this.#running;
+  }
+
+  // Coalesces a burst of events into one look, right after the look in progress.
+  #lookSoon(): void {
+    if (this.#stopped || this.#soon !== undefined) {
+      return;
+    }
+
+    this.#soon = setTimeout(async () => {
+      await this.#running;
+      this.#soon = undefined;
+      if (!this.#stopped && this.#running === undefined) {
+        this.#running = this.tick().finally(() => {
+          this.#running = undefined;
+        });
+      }
+    }, 10);
   }
 
   /** One look at every host and domain. */
@@ -99,6 +126,11 @@ export class SnapshotWatcher {
     const domains = await host.domains();
     this.#compareDomains(host, domains);
     for (const domain of domains) {
+      await host
+        .watchLifecycle(domain.uuid)
+        .catch((error: unknown) =>
+          this.#logger.warn({ err: error, domain: domain.name }, 'no lifecycle events'),
+        );
       await this.#watchDomain(host, domain, sweep).catch((error: unknown) =>
         this.#logger.warn({ err: error, domain: domain.name }, 'watching the domain failed'),
       );

@@ -175,6 +175,23 @@ export const calls = {
       invoke('virConnectUnregisterCloseCallback', conn, callback),
     ),
 
+  connectDomainEventRegisterAny: (
+    conn: Address,
+    dom: Address,
+    eventId: number,
+    callback: Address,
+    opaque: bigint,
+  ) =>
+    status(
+      'virConnectDomainEventRegisterAny',
+      invoke('virConnectDomainEventRegisterAny', conn, dom, eventId, callback, opaque, 0n),
+    ),
+  connectDomainEventDeregisterAny: (conn: Address, callbackId: number) =>
+    status(
+      'virConnectDomainEventDeregisterAny',
+      invoke('virConnectDomainEventDeregisterAny', conn, callbackId),
+    ),
+
   // Domains: https://libvirt.org/html/libvirt-libvirt-domain.html
 
   domainLookupByName: (conn: Address, name: string) =>

@@ -1,10 +1,17 @@
 import type { CallPool } from './call-pool.ts';
 import type { DomainInfo } from './calls.ts';
 import { Domain } from './domain.ts';
-import { ConnectCloseReason, type ConnectCloseReasonValue } from './flags.ts';
+import { ConnectCloseReason, type ConnectCloseReasonValue, DomainEventId } from './flags.ts';
 import { Handle } from './handle.ts';
 import type { Address } from './native.ts';
 import { DataType, NativeCallback } from './native-callback.ts';
+
+/**
+ * Called for a domain lifecycle event (`DomainLifecycleEvent`, and its detail). It names no
+ * domain: the registration does, since the domain pointer libvirt passed is gone by the time
+ * JavaScript runs.
+ */
+export type LifecycleListener = (event: number, detail: number) => void;
 
 /** Called when libvirt closes a connection on its own: the daemon went away, keep-alive. */
 export type CloseListener = (reason: ConnectCloseReasonValue) => void;
@@ -18,6 +25,10 @@ export class Connection extends Handle {
   readonly #listeners = new Set<CloseListener>();
   #closeCallback: NativeCallback | undefined;
   #onReleased: (() => void) | undefined;
+  #lifecycleCallback: NativeCallback | undefined;
+  // Registration number (libvirt's opaque) -> listener and libvirt's callback ID.
+  readonly #lifecycle = new Map<number, { listener: LifecycleListener; callbackId: number }>();
+  #nextRegistration = 1;
 
   /** @internal Wraps a reference the caller hands over. */
   static adopt(pool: CallPool, address: Address, onReleased?: () => void): Connection {
@@ -131,22 +142,76 @@ export class Connection extends Handle {
   }
 
   /**
+   * Calls `listener` for each lifecycle event of `domain`, or of every domain when it is null;
+   * resolves to a function that stops it. All registrations share one native callback, and
+   * libvirt hands each the registration's own number, which is how the listener is found:
+   * the event's domain pointer is never read.
+   *
+   * @see https://libvirt.org/html/libvirt-libvirt-domain.html#virConnectDomainEventRegisterAny
+   */
+  async onDomainLifecycle(
+    domain: Domain | null,
+    listener: LifecycleListener,
+  ): Promise<() => Promise<void>> {
+    this.#lifecycleCallback ??= new NativeCallback(
+      [DataType.BigInt, DataType.BigInt, DataType.I32, DataType.I32, DataType.BigInt],
+      DataType.I32,
+      (_conn: bigint, _dom: bigint, event: number, detail: number, opaque: bigint) => {
+        this.#lifecycle.get(Number(opaque))?.listener(event, detail);
+
+        // libvirt ignores the value, but ffi-rs aborts when an I32 callback returns nothing.
+        return 0;
+      },
+    );
+    const registration = this.#nextRegistration++;
+    const callbackId = await this.pool.run(
+      'connectDomainEventRegisterAny',
+      this.address,
+      domain === null ? 0n : domain.registrationAddress,
+      DomainEventId.LIFECYCLE,
+      this.#lifecycleCallback.address,
+      BigInt(registration),
+    );
+    this.#lifecycle.set(registration, { listener, callbackId });
+
+    return async () => {
+      if (this.#lifecycle.delete(registration) && this.alive) {
+        await this.pool.run('connectDomainEventDeregisterAny', this.address, callbackId);
+      }
+    };
+  }
+
+  /**
    * Releases this handle's reference; libvirt closes the connection with the last one.
    *
    * @see https://libvirt.org/html/libvirt-libvirt-host.html#virConnectClose
    */
   close(): Promise<void> {
     return this.release(async (address) => {
+      const registrations = [...this.#lifecycle.values()];
+      this.#lifecycle.clear();
+      await Promise.allSettled(
+        registrations.map(({ callbackId }) =>
+          this.pool.run('connectDomainEventDeregisterAny', address, callbackId),
+        ),
+      );
+      this.#lifecycleCallback?.dispose();
+      this.#lifecycleCallback = undefined;
       const callback = this.#closeCallback;
       this.#closeCallback = undefined;
       this.#listeners.clear();
-      if (callback !== undefined) {
-        await this.pool.run('connectUnregisterCloseCallback', address, callback.address);
-        callback.dispose();
+      try {
+        if (callback !== undefined) {
+          // A connection that libvirt already closed may refuse this; it is closed all the same.
+          await this.pool
+            .run('connectUnregisterCloseCallback', address, callback.address)
+            .catch(() => undefined);
+          callback.dispose();
+        }
+      } finally {
+        await this.pool.run('connectClose', address);
+        this.#onReleased?.();
       }
-
-      await this.pool.run('connectClose', address);
-      this.#onReleased?.();
     });
   }
 

@@ -117,3 +117,21 @@ export function domainStateName(state: number): DomainStateName {
 
   return entry === undefined ? 'NOSTATE' : (entry[0] as DomainStateName);
 }
+
+/** `virDomainEventID`: the events the binding registers for. */
+export const DomainEventId = {
+  LIFECYCLE: 0,
+} as const;
+
+/** `virDomainEventType`: what a lifecycle event reports. */
+export const DomainLifecycleEvent = {
+  DEFINED: 0,
+  UNDEFINED: 1,
+  STARTED: 2,
+  SUSPENDED: 3,
+  RESUMED: 4,
+  STOPPED: 5,
+  SHUTDOWN: 6,
+  PMSUSPENDED: 7,
+  CRASHED: 8,
+} as const;

@@ -34,6 +34,11 @@ export abstract class Handle {
     return this.#address;
   }
 
+  /** @internal The address, for a registration that names this object (events). */
+  get registrationAddress(): Address {
+    return this.address;
+  }
+
   /** Releases the handle's reference with `free`; later calls do nothing. */
   protected async release(free: (address: Address) => Promise<unknown>): Promise<void> {
     if (this.#released) {

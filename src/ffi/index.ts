@@ -6,7 +6,7 @@ export type {
   SnapshotCall,
   SnapshotListing,
 } from './calls.ts';
-export { type CloseListener, Connection } from './connection.ts';
+export { type CloseListener, Connection, type LifecycleListener } from './connection.ts';
 export { Domain } from './domain.ts';
 export { DomainSnapshot } from './domain-snapshot.ts';
 export * from './flags.ts';

@@ -79,6 +79,8 @@ export const connectSymbols = {
   virConnectSetKeepAlive: libvirt(int, pointer, int, int),
   virConnectRegisterCloseCallback: libvirt(int, pointer, pointer, pointer, pointer),
   virConnectUnregisterCloseCallback: libvirt(int, pointer, pointer),
+  virConnectDomainEventRegisterAny: libvirt(int, pointer, pointer, int, pointer, pointer, pointer),
+  virConnectDomainEventDeregisterAny: libvirt(int, pointer, int),
 } as const satisfies Record<string, CSignature>;
 
 /** The domain calls the server and its tests need. */

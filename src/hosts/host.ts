@@ -20,6 +20,9 @@ import { isFiltering, listFlags, type SnapshotFilter } from './snapshot-flags.ts
 import { SnapshotTree } from './snapshot-tree.ts';
 import { parseSnapshotXml, type SnapshotDocument } from './snapshot-xml.ts';
 
+const INITIAL_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 30_000;
+
 /** A domain as the graph shows it. */
 export interface DomainRecord {
   host: Host;
@@ -49,6 +52,12 @@ export class Host {
   // overtaken by one.
   readonly #known = new Map<string, SnapshotTree>();
   readonly #generations = new Map<string, number>();
+  // Each domain's lifecycle registration (undefined while it is being made).
+  readonly #lifecycle = new Map<string, (() => Promise<void>) | undefined>();
+  #lifecycleListener: ((uuid: string | null, event: number) => void) | undefined;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #backoffMs = INITIAL_BACKOFF_MS;
+  #closed = false;
   // Parsed XML per domain, keyed by the XML text: a snapshot is parsed once per version.
   readonly #parsed = new Map<string, Map<string, SnapshotDocument>>();
 
@@ -70,15 +79,78 @@ export class Host {
       const connection = await this.#libvirt.open(this.uri, { readOnly: this.readOnly });
       this.#hypervisor = await connection.type();
       this.#libvirtVersion = formatVersion(await connection.libVersion());
-      await connection.onClose((reason) => {
-        this.#logger.warn({ reason }, 'libvirt closed the connection');
-        this.#connection = undefined;
-      });
+      await connection.onClose((reason) => void this.#lost(connection, reason));
+      if (this.#remote) {
+        // Probes every 5 s, closed after 3 unanswered: a daemon that dies is noticed.
+        await connection.setKeepAlive(5, 3).catch(() => false);
+      }
+
       this.#connection = connection;
+      this.#backoffMs = INITIAL_BACKOFF_MS;
+      await connection.onDomainLifecycle(null, (event) => this.#lifecycleListener?.(null, event));
       this.#logger.info({ uri: this.uri, hypervisor: this.#hypervisor }, 'connected');
     } catch (error) {
       this.#logger.error({ err: error, uri: this.uri }, 'could not connect');
+      this.#scheduleReconnect();
     }
+  }
+
+  /** Where lifecycle events go: the domain's UUID, or null for a connection-wide one. */
+  setLifecycleListener(listener: (uuid: string | null, event: number) => void): void {
+    this.#lifecycleListener = listener;
+  }
+
+  /** Registers for the lifecycle events of the domain, once. */
+  async watchLifecycle(uuid: string): Promise<void> {
+    const connection = this.#connection;
+    if (connection === undefined || this.#lifecycle.has(uuid)) {
+      return;
+    }
+
+    this.#lifecycle.set(uuid, undefined);
+    try {
+      const off = await this.#onDomain(uuid, (domain) =>
+        connection.onDomainLifecycle(domain, (event) => this.#lifecycleListener?.(uuid, event)),
+      );
+      this.#lifecycle.set(uuid, off);
+    } catch (error) {
+      this.#lifecycle.delete(uuid);
+      throw error;
+    }
+  }
+
+  // libvirt closed the connection (daemon gone, keep-alive timed out): drop what belonged to
+  // it and try again with a growing pause.
+  async #lost(connection: Connection, reason: number): Promise<void> {
+    if (this.#connection !== connection) {
+      return;
+    }
+
+    this.#logger.warn({ reason }, 'libvirt closed the connection; reconnecting');
+    this.#connection = undefined;
+    await this.#dropConnection(connection);
+    this.#scheduleReconnect();
+  }
+
+  async #dropConnection(connection: Connection): Promise<void> {
+    this.#lifecycle.clear();
+    const domains = [...this.#domains.values()];
+    this.#domains.clear();
+    await Promise.allSettled(domains.map((domain) => domain.free()));
+    await connection.close().catch(() => undefined);
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed || this.#reconnectTimer !== undefined) {
+      return;
+    }
+
+    const delay = this.#backoffMs;
+    this.#backoffMs = Math.min(this.#backoffMs * 2, MAX_BACKOFF_MS);
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      void this.connect();
+    }, delay);
   }
 
   get connected(): boolean {
@@ -151,6 +223,12 @@ export class Host {
 
   /** Forgets a domain that is gone. */
   forget(uuid: string): void {
+    const off = this.#lifecycle.get(uuid);
+    this.#lifecycle.delete(uuid);
+    void off?.().catch(() => undefined);
+    const domain = this.#domains.get(uuid);
+    this.#domains.delete(uuid);
+    void domain?.free();
     this.#known.delete(uuid);
     this.#parsed.delete(uuid);
     this.#generations.delete(uuid);
@@ -332,10 +410,14 @@ export class Host {
 
   /** Frees the domain handles and closes the connection. */
   async close(): Promise<void> {
-    await Promise.all([...this.#domains.values()].map((domain) => domain.free()));
-    this.#domains.clear();
-    await this.#connection?.close();
+    this.#closed = true;
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    const connection = this.#connection;
     this.#connection = undefined;
+    if (connection !== undefined) {
+      await this.#dropConnection(connection);
+    }
   }
 
   #writable(): void {
@@ -362,8 +444,12 @@ export class Host {
     return this.#connection;
   }
 
+  get #remote(): boolean {
+    return !this.uri.startsWith('test:');
+  }
+
   #call<T>(call: () => Promise<T>): Promise<T> {
-    return translateLibvirtErrors(!this.uri.startsWith('test:'), call);
+    return translateLibvirtErrors(this.#remote, call);
   }
 
   async #missingAsNull<T>(call: () => Promise<T>): Promise<T | null> {
