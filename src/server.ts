@@ -10,19 +10,24 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { Hosts } from './hosts/hosts.ts';
 import { buildSchema, type Context, TreeCache } from './resolvers/index.ts';
+import { serveWebSockets } from './websocket.ts';
 
 /** What the entry point starts and stops. */
 export interface Server {
   /** Connects the hosts and listens; resolves to the address it listens on. */
   start(): Promise<string>;
-  /** Closes the listener, the hosts and the libvirt binding: nothing is left running. */
+  /**
+   * Closes the listener, every connection (SSE streams and WebSockets included), the hosts
+   * and the libvirt binding: nothing is left running.
+   */
   stop(): Promise<void>;
   /** The hosts, once started; for tests. */
   readonly hosts: Hosts | undefined;
 }
 
-// GraphiQL opens with this: a domain's whole snapshot tree, as a dashboard draws it.
-const EXAMPLE_QUERY = `# The whole snapshot tree of every domain: one listing per domain.
+// GraphiQL opens with this: a domain's whole snapshot tree, as a dashboard draws it, and a
+// subscription to every snapshot change; run either by its name.
+const EXAMPLE_OPERATIONS = `# The whole snapshot tree of every domain: one listing per domain.
 query SnapshotTree {
   hosts { name uri hypervisor libvirtVersion connected }
   domains {
@@ -35,6 +40,11 @@ query SnapshotTree {
     }
   }
 }
+
+# Every snapshot created, deleted, reverted to or updated, as it happens.
+subscription SnapshotEvents {
+  snapshotEvents { id type origin snapshotName domainName }
+}
 `;
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -44,7 +54,8 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 
 /**
  * Builds the server: the hosts over the libvirt binding, the GraphQL endpoint at
- * `/graphql` (GraphiQL for a browser), `/healthz` and `/readyz`.
+ * `/graphql` (HTTP, subscriptions over SSE and graphql-ws, GraphiQL for a browser),
+ * `/healthz` and `/readyz`.
  */
 export function createServer(config: Config, logger: Logger): Server {
   let hosts: Hosts | undefined;
@@ -52,7 +63,12 @@ export function createServer(config: Config, logger: Logger): Server {
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'virt-snapshot-graphql', defaultQuery: EXAMPLE_QUERY },
+    // GraphiQL runs subscriptions over SSE, as HTTP carries its queries (and their headers).
+    graphiql: {
+      title: 'virt-snapshot-graphql',
+      defaultQuery: EXAMPLE_OPERATIONS,
+      subscriptionsProtocol: 'SSE',
+    },
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
@@ -108,6 +124,8 @@ export function createServer(config: Config, logger: Logger): Server {
 
     void yoga(request, response);
   });
+  // Subscriptions (and queries) over graphql-ws on the same path; SSE is Yoga's own.
+  const websockets = serveWebSockets(http, yoga, { path: '/graphql' });
 
   return {
     get hosts() {
@@ -129,10 +147,14 @@ export function createServer(config: Config, logger: Logger): Server {
     },
 
     async stop() {
-      if (http.listening) {
-        http.closeAllConnections();
-        await new Promise<void>((resolve) => http.close(() => resolve()));
-      }
+      // Stop taking connections, end the HTTP ones (SSE streams included), then the
+      // WebSockets, which the HTTP server waits for once upgraded.
+      const closed = http.listening
+        ? new Promise<void>((resolve) => http.close(() => resolve()))
+        : Promise.resolve();
+      http.closeAllConnections();
+      await websockets.close();
+      await closed;
 
       await hosts?.close();
       hosts = undefined;

@@ -63,6 +63,7 @@ export { encodeGlobalID };
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 builder.scalarType('DateTime', {
   description: 'An instant as ISO-8601 with time zone, e.g. 2026-12-03T16:04:33Z',

@@ -33,6 +33,11 @@ export class TreeCache {
     return tree;
   }
 
+  /** Forgets every tree: a subscription reads each of its events against libvirt afresh. */
+  clear(): void {
+    this.#trees.clear();
+  }
+
   /** Forgets the domain's tree, after a mutation changed it. */
   forget(host: Host, uuid: string): void {
     this.#trees.delete(`${host.name}\u0000${uuid}`);

@@ -8,6 +8,7 @@ import './mutations/create-snapshot.ts';
 import './mutations/redefine-snapshot.ts';
 import './mutations/revert-to-snapshot.ts';
 import './mutations/delete-snapshot.ts';
+import './subscription.ts';
 
 export { type Context, type RoleName, TreeCache } from './context.ts';
 

@@ -122,6 +122,28 @@ export type DomainSnapshotsArgs = {
   order?: InputMaybe<SnapshotOrder>;
 };
 
+/** A domain defined, undefined or changing state; a host connecting or not */
+export type DomainEvent = {
+  __typename?: 'DomainEvent';
+  /** Null for the HOST_ types, and once the domain is undefined */
+  domain?: Maybe<Domain>;
+  /** Null for the HOST_ types */
+  domainName?: Maybe<Scalars['String']['output']>;
+  host: Host;
+  id: Scalars['ID']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  /** The domain’s state after the change, where there is one */
+  state?: Maybe<DomainState>;
+  type: DomainEventType;
+};
+
+export type DomainEventType =
+  | 'DEFINED'
+  | 'HOST_CONNECTED'
+  | 'HOST_DISCONNECTED'
+  | 'STATE_CHANGED'
+  | 'UNDEFINED';
+
 export type DomainState =
   | 'BLOCKED'
   | 'CRASHED'
@@ -131,6 +153,12 @@ export type DomainState =
   | 'RUNNING'
   | 'SHUTDOWN'
   | 'SHUTOFF';
+
+export type EventOrigin =
+  /** Made through this server */
+  | 'API'
+  /** Seen in libvirt: virsh, another client, a restart */
+  | 'EXTERNAL';
 
 /** One libvirt connection, as configured */
 export type Host = Node & {
@@ -377,6 +405,35 @@ export type SnapshotEdge = {
   node: Snapshot;
 };
 
+/** One change of one snapshot; exactly one event per change per snapshot */
+export type SnapshotEvent = {
+  __typename?: 'SnapshotEvent';
+  /** Null once the domain is undefined */
+  domain?: Maybe<Domain>;
+  domainName: Scalars['String']['output'];
+  host: Host;
+  /** Unique; snapshotEvents(after:) replays what followed */
+  id: Scalars['ID']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  origin: EventOrigin;
+  /** Null for DELETED, and once the snapshot is gone */
+  snapshot?: Maybe<Snapshot>;
+  /** The Snapshot’s ID, also once the snapshot is gone */
+  snapshotId: Scalars['ID']['output'];
+  snapshotName: Scalars['String']['output'];
+  type: SnapshotEventType;
+};
+
+export type SnapshotEventType =
+  /** A new snapshot, including a redefinition under a new name */
+  | 'CREATED'
+  /** A snapshot deleted, or one of a domain that was undefined */
+  | 'DELETED'
+  /** The domain reverted to the snapshot, which is now current */
+  | 'REVERTED'
+  /** Redefined, re-parented by the delete of its parent, or made current */
+  | 'UPDATED';
+
 export type SnapshotFilter = {
   /** true: LIST_METADATA, false: LIST_NO_METADATA */
   hasMetadata?: InputMaybe<Scalars['Boolean']['input']>;
@@ -435,3 +492,24 @@ export type SnapshotState =
   | 'RUNNING'
   | 'SHUTDOWN'
   | 'SHUTOFF';
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Domains defined, undefined or changing state, and hosts connecting or not */
+  domainEvents: DomainEvent;
+  /** Each change of a snapshot as it happens; with after, first the events since that ID from the log the server keeps. Every argument given narrows the events; an empty types is every type. */
+  snapshotEvents: SnapshotEvent;
+};
+
+
+export type SubscriptionDomainEventsArgs = {
+  hostId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type SubscriptionSnapshotEventsArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  domainId?: InputMaybe<Scalars['ID']['input']>;
+  hostId?: InputMaybe<Scalars['ID']['input']>;
+  types?: InputMaybe<Array<SnapshotEventType>>;
+};

@@ -33,13 +33,14 @@ describe('the server', () => {
     });
   });
 
-  it('serves GraphiQL with the example query to a browser', async () => {
+  it('serves GraphiQL with the example query and subscription to a browser', async () => {
     const response = await fetch(server.url, { headers: { accept: 'text/html' } });
     const page = await response.text();
 
     expect(response.status).toBe(200);
     expect(page).toContain('GraphiQL');
     expect(page).toContain('SnapshotTree');
+    expect(page).toContain('subscription SnapshotEvents');
   });
 
   it('describes each host and the caller', async () => {
