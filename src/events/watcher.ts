@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DomainRecord, Host } from '../hosts/host.ts';
+import type { SnapshotTree } from '../hosts/snapshot-tree.ts';
 import type { Events } from './events.ts';
 import { publishSnapshotChanges } from './publish.ts';
 import { diffTrees } from './tree-diff.ts';
@@ -188,6 +189,7 @@ export class SnapshotWatcher {
     }
 
     const known = host.knownTree(uuid);
+    let tree: SnapshotTree;
     if (known !== undefined && !sweep) {
       const summary = await host.snapshotSummary(uuid);
       const same =
@@ -197,9 +199,12 @@ export class SnapshotWatcher {
       if (same) {
         return;
       }
+
+      tree = await host.refreshTree(uuid, known, summary);
+    } else {
+      tree = await host.snapshotTree(uuid);
     }
 
-    const tree = await host.snapshotTree(uuid);
     // A mutation that started meanwhile sends its own events and records its own tree.
     if (host.isBusy(uuid) || host.generation(uuid) !== generation) {
       return;

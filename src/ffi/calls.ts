@@ -347,6 +347,28 @@ export const calls = {
     current: currentSnapshotName(dom),
   }),
 
+  /**
+   * The XML of the snapshots called `names`, each looked up, read and freed; a snapshot
+   * that no longer exists is left out.
+   */
+  snapshotXmls: (dom: Address, names: string[], xmlFlags: number) =>
+    names.flatMap((name) => {
+      const snapshot = invoke('virDomainSnapshotLookupByName', dom, name, 0);
+      if (snapshot === 0n) {
+        const error = takeLastError('virDomainSnapshotLookupByName');
+        if (error.code === NO_DOMAIN_SNAPSHOT) {
+          return [];
+        }
+
+        throw error;
+      }
+
+      return consume([snapshot], (found) => ({
+        name,
+        xml: calls.snapshotGetXMLDesc(found, xmlFlags),
+      }));
+    }),
+
   /** The names of the snapshots virDomainListAllSnapshots selects with `flags`. */
   snapshotNamesWhere: (dom: Address, flags: number): string[] =>
     consume(calls.domainListAllSnapshots(dom, flags), snapshotName),

@@ -131,6 +131,11 @@ export class Domain extends Handle {
     return this.pool.run('snapshotSummary', this.address);
   }
 
+  /** The XML of the snapshots called `names`, in one round trip; gone ones are left out. */
+  snapshotXmls(names: string[], xmlFlags = 0): Promise<Array<{ name: string; xml: string }>> {
+    return this.pool.run('snapshotXmls', this.address, names, xmlFlags);
+  }
+
   /** The names of the snapshots virDomainListAllSnapshots selects with `flags`. */
   snapshotNamesWhere(flags: number): Promise<string[]> {
     return this.pool.run('snapshotNamesWhere', this.address, flags);

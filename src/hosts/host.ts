@@ -206,6 +206,41 @@ export class Host {
     return new SnapshotTree(parsed.values(), listing.current);
   }
 
+  /**
+   * The domain's tree from `known` and a fresh summary (names and current snapshot): the XML
+   * is read only for new snapshots and for the children of deleted ones, which may have
+   * moved to another parent. A sweep (snapshotTree) catches what this cannot: a snapshot
+   * redefined elsewhere under the same name.
+   */
+  async refreshTree(
+    uuid: string,
+    known: SnapshotTree,
+    summary: { names: string[]; current: string | null },
+  ): Promise<SnapshotTree> {
+    const present = new Set(summary.names);
+    const gone = known.names().filter((name) => !present.has(name));
+    const orphans = gone.flatMap((name) => known.children(name).map((child) => child.name));
+    const unread = summary.names.filter((name) => !known.has(name) || orphans.includes(name));
+    const read =
+      unread.length === 0 ? [] : await this.#onDomain(uuid, (d) => d.snapshotXmls(unread));
+    const previous = this.#parsed.get(uuid) ?? new Map<string, SnapshotDocument>();
+    const parsed = new Map<string, SnapshotDocument>();
+    const reread = new Set(unread);
+    for (const [xml, document] of previous) {
+      if (present.has(document.name) && !reread.has(document.name)) {
+        parsed.set(xml, document);
+      }
+    }
+
+    for (const { xml } of read) {
+      parsed.set(xml, previous.get(xml) ?? parseSnapshotXml(xml));
+    }
+
+    this.#parsed.set(uuid, parsed);
+
+    return new SnapshotTree(parsed.values(), summary.current);
+  }
+
   /** Every snapshot's name and the current one's: one listing, no XML. */
   snapshotSummary(uuid: string): Promise<{ names: string[]; current: string | null }> {
     return this.#onDomain(uuid, (domain) => domain.snapshotSummary());

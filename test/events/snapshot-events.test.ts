@@ -175,4 +175,32 @@ describe('snapshot events of changes made elsewhere', () => {
     ]);
     await a.free();
   });
+
+  it('reads the XML of new snapshots only, not of every snapshot, when it sees a change', async () => {
+    const handles = [];
+    for (let index = 0; index < 30; index++) {
+      handles.push(
+        await outside.snapshotCreateXML(
+          `<domainsnapshot><name>many-${index}</name></domainsnapshot>`,
+        ),
+      );
+    }
+    await server.hosts.watchNow();
+    newEvents();
+    handles.push(
+      await outside.snapshotCreateXML('<domainsnapshot><name>one-more</name></domainsnapshot>'),
+    );
+
+    const before = await server.hosts.libvirtCallCounts();
+    await server.hosts.watchNow();
+    const after = await server.hosts.libvirtCallCounts();
+    const xmlReads =
+      (after.virDomainSnapshotGetXMLDesc ?? 0) - (before.virDomainSnapshotGetXMLDesc ?? 0);
+
+    expect(newEvents()).toEqual([
+      { type: 'CREATED', origin: 'EXTERNAL', snapshotName: 'one-more' },
+    ]);
+    expect(xmlReads).toBe(1);
+    await Promise.all(handles.map((handle) => handle.free()));
+  });
 });
