@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two groups that run one after the other: everything else first, then the memory soak on
-// its own, so that no other test file's load moves the memory it measures.
+// Three groups that run one after the other: everything else first, then the memory soak on
+// its own, so that no other test file's load moves the memory it measures, and last the files
+// that stop libvirtd, which every other libvirtd test needs running.
 export default defineConfig({
   resolve: {
     // graphql 16 has no exports map: Node resolves 'graphql' to its CommonJS build for every
@@ -21,7 +22,7 @@ export default defineConfig({
         test: {
           name: 'suite',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/ffi/memory.test.ts'],
+          exclude: ['test/ffi/memory.test.ts', 'test/events/libvirtd-restart.test.ts'],
           sequence: { groupOrder: 0 },
         },
       },
@@ -31,6 +32,14 @@ export default defineConfig({
           name: 'soak',
           include: ['test/ffi/memory.test.ts'],
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'disruptive',
+          include: ['test/events/libvirtd-restart.test.ts'],
+          sequence: { groupOrder: 2 },
         },
       },
     ],

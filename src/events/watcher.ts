@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { DomainRecord, Host } from '../hosts/host.ts';
-import type { SnapshotTree } from '../hosts/snapshot-tree.ts';
+import { SnapshotTree } from '../hosts/snapshot-tree.ts';
 import type { Events } from './events.ts';
 import { publishSnapshotChanges } from './publish.ts';
 import { diffTrees } from './tree-diff.ts';
@@ -64,9 +64,7 @@ export class SnapshotWatcher {
     await this.tick();
     this.#timer = setInterval(() => {
       if (this.#running === undefined) {
-        this.#running = this.tick().finally(() => {
-          this.#running = undefined;
-        });
+        void this.tick();
       }
     }, this.#intervalMs);
   }
@@ -90,15 +88,29 @@ export class SnapshotWatcher {
       await this.#running;
       this.#soon = undefined;
       if (!this.#stopped && this.#running === undefined) {
-        this.#running = this.tick().finally(() => {
-          this.#running = undefined;
-        });
+        void this.tick();
       }
     }, 10);
   }
 
-  /** One look at every host and domain. */
+  /**
+   * One look at every host and domain, once the look in progress has ended. Looks never
+   * overlap: two that read the same domain at once would each send what changed since the
+   * tree it knew, and the slower one would then record a tree older than the other's.
+   */
   async tick(): Promise<void> {
+    while (this.#running !== undefined) {
+      await this.#running;
+    }
+
+    const look = this.#look().finally(() => {
+      this.#running = undefined;
+    });
+    this.#running = look;
+    await look;
+  }
+
+  async #look(): Promise<void> {
     const sweep = Date.now() - this.#lastSweep >= this.#sweepMs;
     if (sweep) {
       this.#lastSweep = Date.now();
@@ -150,6 +162,12 @@ export class SnapshotWatcher {
       const known = previous.get(domain.uuid);
       if (known === undefined) {
         this.#domainEvent(host, 'DEFINED', domain.uuid, domain.name, domain.state);
+        // Every snapshot of a domain defined since the last look is news, also one taken (or
+        // redefined) before this look: without a tree to compare with, the first look at the
+        // domain would take its snapshots as known and send nothing for them.
+        if (host.knownTree(domain.uuid) === undefined) {
+          host.remember(domain.uuid, new SnapshotTree([], null));
+        }
       } else if (known.state !== domain.state) {
         this.#domainEvent(host, 'STATE_CHANGED', domain.uuid, domain.name, domain.state);
       }

@@ -10,6 +10,8 @@ import {
   type Domain,
   DomainUndefineFlags,
   DomainXMLFlags,
+  ErrorNumber,
+  LibvirtError,
   SnapshotDeleteFlags,
   SnapshotListFlags,
 } from '../../src/ffi/index.ts';
@@ -177,6 +179,32 @@ export class QemuDomains {
       throw new AggregateError(failures, 'a throwaway domain was not removed completely');
     }
   }
+}
+
+/**
+ * Removes the throwaway domain called `name`, its snapshots and `directory` through
+ * `connection`: for a domain whose own handle belongs to a connection that is gone (libvirtd
+ * was restarted). Only the directory is left to remove when the domain is already gone.
+ */
+export async function removeQemuDomainByName(
+  connection: Connection,
+  name: string,
+  directory: string,
+): Promise<void> {
+  let domain: Domain;
+  try {
+    domain = await connection.lookupDomainByName(name);
+  } catch (error) {
+    if (error instanceof LibvirtError && error.code === ErrorNumber.NO_DOMAIN) {
+      await rm(directory, { recursive: true, force: true });
+
+      return;
+    }
+
+    throw error;
+  }
+
+  await removeDomain(domain, directory);
 }
 
 // Every step runs even when an earlier one failed, so that as little as possible is left
