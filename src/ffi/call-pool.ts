@@ -106,6 +106,13 @@ export class CallPool {
     await Promise.all(this.#threads.map((thread) => thread.worker.terminate()));
   }
 
+  /** Lets the process exit even if a call thread never returns from libvirt. */
+  abandon(): void {
+    for (const thread of this.#threads) {
+      thread.worker.unref();
+    }
+  }
+
   #leastBusy(): CallThread {
     return this.#threads.reduce((best, thread) =>
       thread.pending.size < best.pending.size ? thread : best,

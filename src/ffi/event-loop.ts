@@ -13,12 +13,19 @@ let registered = false;
  * @see https://libvirt.org/html/libvirt-libvirt-event.html#virEventRegisterDefaultImpl
  */
 export class EventLoop {
+  readonly #worker: Worker;
   readonly #stop: Int32Array;
   readonly #exited: Promise<unknown>;
 
   private constructor(worker: Worker, stop: Int32Array) {
+    this.#worker = worker;
     this.#stop = stop;
     this.#exited = once(worker, 'exit');
+  }
+
+  /** Lets the process exit even if the loop's thread never returns from libvirt. */
+  abandon(): void {
+    this.#worker.unref();
   }
 
   /** Registers libvirt's default event loop (once per process) and starts its thread. */

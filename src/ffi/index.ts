@@ -7,6 +7,7 @@ export type {
   SnapshotListing,
 } from './calls.ts';
 export { type CloseListener, Connection, type LifecycleListener } from './connection.ts';
+export { within } from './deadline.ts';
 export { Domain } from './domain.ts';
 export { DomainSnapshot } from './domain-snapshot.ts';
 export * from './flags.ts';

@@ -1,6 +1,9 @@
 import { CallPool } from './call-pool.ts';
 import { Connection } from './connection.ts';
+import { within } from './deadline.ts';
 import { EventLoop } from './event-loop.ts';
+
+const SHUTDOWN_STEP_MS = 5_000;
 
 /** How the binding runs. */
 export interface LibvirtOptions {
@@ -87,9 +90,17 @@ export class Libvirt {
     return this.#closing;
   }
 
+  // Each step waits a bounded time: a thread stuck in a libvirt call that never returns must
+  // not keep close() from returning. A thread left stuck no longer keeps the process alive.
   async #shutdown(): Promise<void> {
-    await Promise.allSettled([...this.#connections].map((connection) => connection.close()));
-    await this.#eventLoop.stop();
-    await this.#pool.close();
+    const connections = [...this.#connections].map((connection) => connection.close());
+    await within(Promise.allSettled(connections), SHUTDOWN_STEP_MS);
+    if (!(await within(this.#eventLoop.stop(), SHUTDOWN_STEP_MS))) {
+      this.#eventLoop.abandon();
+    }
+
+    if (!(await within(this.#pool.close(), SHUTDOWN_STEP_MS))) {
+      this.#pool.abandon();
+    }
   }
 }

@@ -2,8 +2,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { Events } from '../events/index.ts';
 import { SnapshotWatcher } from '../events/watcher.ts';
-import { Libvirt } from '../ffi/index.ts';
+import { Libvirt, within } from '../ffi/index.ts';
 import { Host } from './host.ts';
+
+const CLOSE_STEP_MS = 5_000;
 
 /** Every configured host, over one libvirt binding. */
 export class Hosts {
@@ -56,8 +58,9 @@ export class Hosts {
 
   /** Stops the watcher, closes every host and stops the binding. */
   async close(): Promise<void> {
-    await this.#watcher.stop();
-    await Promise.allSettled(this.#hosts.map((host) => host.close()));
+    // Bounded, as the binding's own shutdown is: stopping never hangs on a stuck call.
+    await within(this.#watcher.stop(), CLOSE_STEP_MS);
+    await within(Promise.allSettled(this.#hosts.map((host) => host.close())), CLOSE_STEP_MS);
     await this.#libvirt.close();
   }
 }
