@@ -36,8 +36,9 @@ function mebibytes(bytes: number): string {
 
 async function cycle(domain: Domain, index: number): Promise<void> {
   const name = `soak-${index}`;
+  const description = `<description>cycle ${index}</description>`;
   const created = await domain.snapshotCreateXML(
-    `<domainsnapshot><name>${name}</name><description>cycle ${index}</description></domainsnapshot>`,
+    `<domainsnapshot><name>${name}</name>${description}</domainsnapshot>`,
   );
   const listed = await domain.listAllSnapshots(SnapshotListFlags.TOPOLOGICAL);
   await Promise.all(listed.map((snapshot) => snapshot.free()));
