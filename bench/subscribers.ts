@@ -25,7 +25,7 @@ import pino from 'pino';
 import WebSocket from 'ws';
 import type { Config } from '../src/config.ts';
 import type { EventLog, SnapshotEvent } from '../src/events/index.ts';
-import { createServer } from '../src/server.ts';
+import { createServer } from '../src/server/server.ts';
 import { testDriverFixture } from '../test/support/test-driver.ts';
 
 const subscribers = positiveInteger(process.argv[2], 1000, 'subscribers');

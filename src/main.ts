@@ -1,7 +1,7 @@
 // The entry point: reads the configuration, starts the server, stops it on a signal.
 import pino from 'pino';
 import { ConfigError, readConfig } from './config.ts';
-import { createServer } from './server.ts';
+import { createServer } from './server/server.ts';
 
 let config: ReturnType<typeof readConfig>;
 try {

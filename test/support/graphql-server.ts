@@ -3,7 +3,7 @@ import { type GraphQLFormattedError, print } from 'graphql';
 import pino from 'pino';
 import type { Config } from '../../src/config.ts';
 import type { Hosts } from '../../src/hosts/hosts.ts';
-import { createServer } from '../../src/server.ts';
+import { createServer } from '../../src/server/server.ts';
 
 /** A GraphQL response as the server sends it. */
 export interface Response<R> {

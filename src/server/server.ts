@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { Config } from './config.ts';
-import { Hosts } from './hosts/hosts.ts';
-import { buildSchema, type Context, TreeCache } from './resolvers/index.ts';
+import type { Config } from '../config.ts';
+import { Hosts } from '../hosts/hosts.ts';
+import { buildSchema, type Context, TreeCache } from '../resolvers/index.ts';
 import { serveWebSockets } from './websocket.ts';
 
 /** What the entry point starts and stops. */
