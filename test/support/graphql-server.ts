@@ -36,6 +36,8 @@ export interface TestServerOptions {
   pageSizeCap?: number;
   /** How often the watcher looks at libvirt. */
   watchIntervalMs?: number;
+  /** Any other part of the configuration, over the test defaults. */
+  config?: Partial<Config>;
 }
 
 /** Starts the real server (Yoga over node:http, real libvirt) on a free port. */
@@ -53,6 +55,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     watchIntervalMs: options.watchIntervalMs ?? 1000,
     sweepIntervalMs: 60_000,
     logLevel: 'silent',
+    ...options.config,
   };
   const server = createServer(config, pino({ level: 'silent' }));
   const url = await server.start();
