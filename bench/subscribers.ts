@@ -23,7 +23,7 @@
 import { type Client, createClient } from 'graphql-ws';
 import pino from 'pino';
 import WebSocket from 'ws';
-import type { Config } from '../src/config.ts';
+import { type Config, LIMIT_DEFAULTS } from '../src/config.ts';
 import type { EventLog, SnapshotEvent } from '../src/events/index.ts';
 import { createServer } from '../src/server/server.ts';
 import { testDriverFixture } from '../test/support/test-driver.ts';
@@ -350,7 +350,8 @@ const config: Config = {
   host: '127.0.0.1',
   port: 0,
   printSchema: false,
-  pageSizeCap: 10_000,
+  tokens: [],
+  ...LIMIT_DEFAULTS,
   watchIntervalMs: 3_600_000,
   sweepIntervalMs: 3_600_000,
   logLevel: 'silent',

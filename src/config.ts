@@ -1,4 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { isLoopbackAddress } from './server/loopback.ts';
+import {
+  assertDistinctTokens,
+  parseTokensEnv,
+  parseTokensFile,
+  type TokenConfig,
+  TokenListError,
+} from './server/tokens.ts';
 
 /** One libvirt host the server connects to. */
 export interface HostConfig {
@@ -19,8 +28,34 @@ export interface Config {
   port: number;
   /** Print the schema and exit instead of serving. */
   printSchema: boolean;
-  /** The largest page a connection returns. */
+  /**
+   * The bearer tokens the server accepts, from `--tokens-file` and `VSG_TOKENS` together;
+   * none means an open server, which listens on loopback only.
+   */
+  tokens: TokenConfig[];
+  /** The largest page a connection returns; a larger `first` or `last` is refused. */
   pageSizeCap: number;
+  /** The deepest selection an operation may have, in fields. */
+  maxDepth: number;
+  /** The most aliases an operation may use. */
+  maxAliases: number;
+  /** The most tokens (names, punctuation, values) an operation's document may have. */
+  maxTokens: number;
+  /** The highest cost an operation may have, as graphql-armor's cost-limit counts it. */
+  maxCost: number;
+  /** The largest HTTP request body, in bytes. */
+  maxBodyBytes: number;
+  /** The largest WebSocket message, in bytes. */
+  maxWebSocketMessageBytes: number;
+  /** How long a WebSocket may stay open without `connection_init` (then 4408). */
+  connectionInitWaitTimeoutMs: number;
+  /** The most operations one WebSocket may have running at once. */
+  maxSubscriptionsPerSocket: number;
+  /**
+   * The origins, besides the server's own, whose browsers may call the endpoint (CORS) and
+   * open WebSockets on it; `*` allows any.
+   */
+  corsOrigins: string[];
   /** How often the watcher compares snapshot names and current snapshots with libvirt. */
   watchIntervalMs: number;
   /** How often the watcher re-reads every snapshot's XML. */
@@ -31,6 +66,24 @@ export interface Config {
 /** The built-in test driver: a fresh checkout runs with no daemon. */
 export const DEFAULT_URI = 'test:///default';
 
+/** The limits a configuration has unless told otherwise (README, Limits). */
+export const LIMIT_DEFAULTS = {
+  pageSizeCap: 10_000,
+  maxDepth: 15,
+  maxAliases: 30,
+  maxTokens: 5000,
+  // The whole tree of 10,000 snapshots, `snapshots(first: 10000)` with every field of a
+  // snapshot, costs some 2.6 million; one page of 10,000 inside another costs billions.
+  maxCost: 10_000_000,
+  // Over the 1 MiB a snapshot's description may have, so that a long one reaches the
+  // resolver and is refused there with BAD_USER_INPUT, not cut off as a body.
+  maxBodyBytes: 2 * 1024 * 1024,
+  maxWebSocketMessageBytes: 2 * 1024 * 1024,
+  connectionInitWaitTimeoutMs: 3000,
+  maxSubscriptionsPerSocket: 100,
+  corsOrigins: [] as string[],
+} satisfies Partial<Config>;
+
 /** A command line the server cannot run with. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -39,7 +92,8 @@ export class ConfigError extends Error {
 /**
  * Reads the configuration from the command line (`-c|--connect URI`, repeatable;
  * `--connect-readonly URI`, `--host`, `--port`, `--print-schema`) and the environment
- * (`LIBVIRT_DEFAULT_URI`, `HOST`, `PORT`, `LOG_LEVEL`); flags win.
+ * (`LIBVIRT_DEFAULT_URI`, `HOST`, `PORT`, `LOG_LEVEL`); flags win. Tokens come from
+ * `--tokens-file` and `VSG_TOKENS` together; without any, only a loopback `--host` is allowed.
  */
 export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const { values } = parseArgs({
@@ -51,8 +105,19 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       host: { type: 'string' },
       port: { type: 'string' },
       'print-schema': { type: 'boolean' },
+      'tokens-file': { type: 'string' },
       'watch-interval': { type: 'string' },
       'sweep-interval': { type: 'string' },
+      'max-page-size': { type: 'string' },
+      'max-depth': { type: 'string' },
+      'max-aliases': { type: 'string' },
+      'max-tokens': { type: 'string' },
+      'max-cost': { type: 'string' },
+      'max-body-size': { type: 'string' },
+      'max-message-size': { type: 'string' },
+      'connection-init-timeout': { type: 'string' },
+      'max-subscriptions-per-socket': { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
     },
     strict: true,
     allowPositionals: false,
@@ -83,18 +148,125 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
 
   const watchIntervalMs = milliseconds('--watch-interval', values['watch-interval'], 1000);
   const sweepIntervalMs = milliseconds('--sweep-interval', values['sweep-interval'], 60_000);
+  const limits = {
+    pageSizeCap: atLeastOne('--max-page-size', values['max-page-size'], LIMIT_DEFAULTS.pageSizeCap),
+    maxDepth: atLeastOne('--max-depth', values['max-depth'], LIMIT_DEFAULTS.maxDepth),
+    maxAliases: atLeastOne('--max-aliases', values['max-aliases'], LIMIT_DEFAULTS.maxAliases),
+    maxTokens: atLeastOne('--max-tokens', values['max-tokens'], LIMIT_DEFAULTS.maxTokens),
+    maxCost: atLeastOne('--max-cost', values['max-cost'], LIMIT_DEFAULTS.maxCost),
+    maxBodyBytes: atLeastOne(
+      '--max-body-size',
+      values['max-body-size'],
+      LIMIT_DEFAULTS.maxBodyBytes,
+    ),
+    maxWebSocketMessageBytes: atLeastOne(
+      '--max-message-size',
+      values['max-message-size'],
+      LIMIT_DEFAULTS.maxWebSocketMessageBytes,
+    ),
+    connectionInitWaitTimeoutMs: milliseconds(
+      '--connection-init-timeout',
+      values['connection-init-timeout'],
+      LIMIT_DEFAULTS.connectionInitWaitTimeoutMs,
+    ),
+    maxSubscriptionsPerSocket: atLeastOne(
+      '--max-subscriptions-per-socket',
+      values['max-subscriptions-per-socket'],
+      LIMIT_DEFAULTS.maxSubscriptionsPerSocket,
+    ),
+    corsOrigins: (values['cors-origin'] ?? []).map(corsOrigin),
+  };
+
+  const host = values.host ?? env.HOST ?? '127.0.0.1';
+  const printSchema = values['print-schema'] ?? false;
+  const tokens = readTokens(values['tokens-file'], env.VSG_TOKENS);
+  if (tokens.length === 0 && !printSchema && !isLoopbackAddress(host)) {
+    throw new ConfigError(
+      `listening on ${host} needs tokens, or anyone who can reach it could change snapshots: ` +
+        'give them with --tokens-file FILE or VSG_TOKENS, or listen on a loopback address ' +
+        '(--host 127.0.0.1)',
+    );
+  }
 
   return {
     hosts,
+    tokens,
     watchIntervalMs,
     sweepIntervalMs,
     callThreads,
-    host: values.host ?? env.HOST ?? '127.0.0.1',
+    host,
     port,
-    printSchema: values['print-schema'] ?? false,
-    pageSizeCap: 10_000,
+    printSchema,
+    ...limits,
     logLevel: env.LOG_LEVEL || 'info',
   };
+}
+
+function atLeastOne(flag: string, value: string | undefined, fallback: number): number {
+  const parsed = Number(value ?? fallback);
+  if (!Number.isSafeInteger(parsed) || parsed < 1) {
+    throw new ConfigError(`${flag} must be a whole number of at least 1, not ${value}`);
+  }
+
+  return parsed;
+}
+
+/** `*`, or an origin as a browser sends it: `http(s)://host[:port]`, no path. */
+function corsOrigin(value: string): string {
+  if (value === '*') {
+    return value;
+  }
+
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+
+  const bare =
+    url !== undefined &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '' &&
+    url.username === '';
+  if (url === undefined || !['http:', 'https:'].includes(url.protocol) || !bare) {
+    throw new ConfigError(
+      `--cors-origin must be * or an origin such as https://dashboard.example:8443, not ${value}`,
+    );
+  }
+
+  return url.origin;
+}
+
+/**
+ * The tokens of the `--tokens-file` and of `VSG_TOKENS`, together; never from other command-line
+ * values, which other users of the machine can read.
+ */
+function readTokens(file: string | undefined, variable: string | undefined): TokenConfig[] {
+  try {
+    const tokens = [
+      ...(file === undefined ? [] : parseTokensFile(readTokensFile(file), file)),
+      ...parseTokensEnv(variable ?? ''),
+    ];
+    assertDistinctTokens(tokens);
+
+    return tokens;
+  } catch (error) {
+    if (error instanceof TokenListError) {
+      throw new ConfigError(error.message);
+    }
+
+    throw error;
+  }
+}
+
+function readTokensFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read --tokens-file ${file}: ${(error as Error).message}`);
+  }
 }
 
 function milliseconds(flag: string, value: string | undefined, fallback: number): number {

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Host } from '../hosts/host.ts';
 import type { Hosts } from '../hosts/hosts.ts';
 import type { SnapshotTree } from '../hosts/snapshot-tree.ts';
@@ -10,6 +11,8 @@ export interface Context {
   hosts: Hosts;
   role: RoleName;
   tokenName: string | null;
+  /** Where mutations are logged, with who made them and their outcome. */
+  logger: Logger;
   /** The largest page a connection returns (API.md: 10,000 by default). */
   pageSizeCap: number;
   /** The snapshot trees this operation has read, so each domain is listed once. */

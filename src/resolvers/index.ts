@@ -1,5 +1,6 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.ts';
+import { logMutations } from './mutation-log.ts';
 import './host.ts';
 import './domain.ts';
 import './snapshot.ts';
@@ -16,7 +17,7 @@ let schema: GraphQLSchema | undefined;
 
 /** The GraphQL schema of API.md, built once. */
 export function buildSchema(): GraphQLSchema {
-  schema ??= builder.toSchema();
+  schema ??= logMutations(builder.toSchema());
 
   return schema;
 }

@@ -1,4 +1,5 @@
 import type { SnapshotTree } from '../hosts/snapshot-tree.ts';
+import { requireOperator } from './access.ts';
 import { builder } from './builder.ts';
 import type { Context } from './context.ts';
 import { DomainRef } from './domain.ts';
@@ -225,9 +226,20 @@ builder.node(SnapshotRef, {
     }),
     xml: t.string({
       description: 'virDomainSnapshotGetXMLDesc',
-      args: { secure: t.arg.boolean({ defaultValue: false }) },
-      resolve: (snapshot, args) =>
-        snapshot.domain.host.snapshotXml(snapshot.domain.uuid, snapshot.name, args.secure ?? false),
+      args: {
+        secure: t.arg.boolean({
+          defaultValue: false,
+          description: 'XML_SECURE: include security-sensitive data; needs the operator role',
+        }),
+      },
+      resolve: (snapshot, args, context) => {
+        const secure = args.secure ?? false;
+        if (secure) {
+          requireOperator(context, 'Snapshot.xml(secure: true)');
+        }
+
+        return snapshot.domain.host.snapshotXml(snapshot.domain.uuid, snapshot.name, secure);
+      },
     }),
   }),
 });

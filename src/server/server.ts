@@ -10,6 +10,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { Hosts } from '../hosts/hosts.ts';
 import { buildSchema, type Context, TreeCache } from '../resolvers/index.ts';
+import { Access } from './access.ts';
+import { useLimits } from './limits.ts';
+import { acceptsUpgrade, corsOptions } from './origins.ts';
+import { useAccess } from './use-access.ts';
 import { serveWebSockets } from './websocket.ts';
 
 /** What the entry point starts and stops. */
@@ -59,6 +63,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
  */
 export function createServer(config: Config, logger: Logger): Server {
   let hosts: Hosts | undefined;
+  const access = new Access(config.tokens);
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
@@ -86,10 +91,17 @@ export function createServer(config: Config, logger: Logger): Server {
         return maskError(error, message, isDev);
       },
     },
-    context: (): Context => ({
+    // Only an authenticated caller gets this far (useAccess over HTTP, onConnect over
+    // graphql-ws); each operation carries its caller's role and token name.
+    plugins: [useAccess(access, logger), ...useLimits(config)],
+    // Limits that Yoga enforces itself (README, Limits); the rest are in useLimits.
+    maxRequestBodySize: config.maxBodyBytes,
+    batching: false,
+    cors: corsOptions(config.corsOrigins),
+    context: (initial): Context => ({
       hosts: hosts as Hosts,
-      role: 'OPERATOR',
-      tokenName: null,
+      ...access.identityOf(initial),
+      logger,
       pageSizeCap: config.pageSizeCap,
       trees: new TreeCache(),
     }),
@@ -125,7 +137,16 @@ export function createServer(config: Config, logger: Logger): Server {
     void yoga(request, response);
   });
   // Subscriptions (and queries) over graphql-ws on the same path; SSE is Yoga's own.
-  const websockets = serveWebSockets(http, yoga, { path: '/graphql' });
+  const websockets = serveWebSockets(http, yoga, {
+    path: '/graphql',
+    access,
+    logger,
+    maxPayload: config.maxWebSocketMessageBytes,
+    connectionInitWaitTimeoutMs: config.connectionInitWaitTimeoutMs,
+    maxOperationsPerSocket: config.maxSubscriptionsPerSocket,
+    acceptsUpgrade: (request) => acceptsUpgrade(request, config.corsOrigins),
+    onSocketError: (error) => logger.warn({ err: error }, 'WebSocket closed on a bad message'),
+  });
 
   return {
     get hosts() {

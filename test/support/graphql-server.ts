@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type GraphQLFormattedError, print } from 'graphql';
-import pino from 'pino';
-import type { Config } from '../../src/config.ts';
+import pino, { type Logger } from 'pino';
+import { type Config, LIMIT_DEFAULTS } from '../../src/config.ts';
 import type { Hosts } from '../../src/hosts/hosts.ts';
 import { createServer } from '../../src/server/server.ts';
 
@@ -38,6 +38,10 @@ export interface TestServerOptions {
   watchIntervalMs?: number;
   /** Any other part of the configuration, over the test defaults. */
   config?: Partial<Config>;
+  /** The bearer token `request`, `data` and `errorCode` send; none when absent. */
+  token?: string;
+  /** The server's logger; a silent one when absent. */
+  logger?: Logger;
 }
 
 /** Starts the real server (Yoga over node:http, real libvirt) on a free port. */
@@ -51,19 +55,27 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     host: '127.0.0.1',
     port: 0,
     printSchema: false,
-    pageSizeCap: options.pageSizeCap ?? 10_000,
+    tokens: [],
+    ...LIMIT_DEFAULTS,
+    pageSizeCap: options.pageSizeCap ?? LIMIT_DEFAULTS.pageSizeCap,
     watchIntervalMs: options.watchIntervalMs ?? 1000,
     sweepIntervalMs: 60_000,
     logLevel: 'silent',
     ...options.config,
   };
-  const server = createServer(config, pino({ level: 'silent' }));
+  const server = createServer(config, options.logger ?? pino({ level: 'silent' }));
   const url = await server.start();
+  const authorization: Record<string, string> =
+    options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
 
   async function request<R, V>(document: TypedDocumentNode<R, V>, variables?: V) {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        ...authorization,
+      },
       body: JSON.stringify({ query: print(document), variables }),
     });
 

@@ -121,13 +121,15 @@ export interface WsClient {
  * A graphql-ws client (protocol graphql-transport-ws) of `url`'s `/graphql`, over the ws
  * package. It never retries: a test sees each close as it happens.
  */
-export function wsClient(url: string, options: { lazy?: boolean } = {}): WsClient {
+export function wsClient(url: string, options: { lazy?: boolean; token?: string } = {}): WsClient {
   const closeCodes: number[] = [];
   const waiting: Array<(code: number) => void> = [];
   const client = createClient({
     url: url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     lazy: options.lazy ?? true,
+    connectionParams:
+      options.token === undefined ? undefined : { authorization: `Bearer ${options.token}` },
     // A non-lazy client prints its socket's close; the test reads it from closeCodes instead.
     onNonLazyError: () => undefined,
     retryAttempts: 0,
@@ -204,13 +206,18 @@ export async function sseSubscribe<R, V>(
   url: string,
   document: TypedDocumentNode<R, V>,
   variables?: V,
+  token?: string,
 ): Promise<Subscriber<R>> {
   const subscriber = new Subscriber<R>();
   const abort = new AbortController();
   subscriber.onUnsubscribe(() => abort.abort());
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
     body: JSON.stringify({ query: print(document), variables }),
     signal: abort.signal,
   });

@@ -3,6 +3,7 @@ import { createFlags } from '../../hosts/snapshot-flags.ts';
 import { createSnapshot } from '../../hosts/snapshot-mutations.ts';
 import { documentSnapshotName } from '../../hosts/snapshot-name.ts';
 import { buildSnapshotXml, SnapshotXmlError } from '../../hosts/snapshot-xml.ts';
+import { requireOperator } from '../access.ts';
 import { builder } from '../builder.ts';
 import { DomainRef } from '../domain.ts';
 import { SnapshotModeEnum } from '../enums.ts';
@@ -52,6 +53,7 @@ builder.relayMutationField(
   },
   {
     resolve: async (_root, { input }, context) => {
+      requireOperator(context, 'createSnapshot');
       const domain = await domainFromId(context, input.domainId);
       const structured = [input.name, input.description, input.memory, input.disks].some(
         (field) => field !== null && field !== undefined,

@@ -1,4 +1,5 @@
 import { deleteSnapshot } from '../../hosts/snapshot-mutations.ts';
+import { requireOperator } from '../access.ts';
 import { builder, encodeGlobalID } from '../builder.ts';
 import { DomainRef } from '../domain.ts';
 import { DeleteScopeEnum } from '../enums.ts';
@@ -19,6 +20,7 @@ builder.relayMutationField(
   },
   {
     resolve: async (_root, { input }, context) => {
+      requireOperator(context, 'deleteSnapshot');
       const { domain, name } = await snapshotFromId(context, input.snapshotId);
       const result = await deleteSnapshot(
         domain.host,

@@ -1,4 +1,5 @@
 import { redefineSnapshot } from '../../hosts/snapshot-mutations.ts';
+import { requireOperator } from '../access.ts';
 import { builder } from '../builder.ts';
 import { DomainRef } from '../domain.ts';
 import { SnapshotRef } from '../snapshot.ts';
@@ -20,6 +21,7 @@ builder.relayMutationField(
   },
   {
     resolve: async (_root, { input }, context) => {
+      requireOperator(context, 'redefineSnapshot');
       const domain = await domainFromId(context, input.domainId);
       const result = await redefineSnapshot(domain.host, domain.uuid, input.xml, input);
       context.trees.forget(domain.host, domain.uuid);

@@ -1,4 +1,5 @@
 import { revertToSnapshot } from '../../hosts/snapshot-mutations.ts';
+import { requireOperator } from '../access.ts';
 import { builder } from '../builder.ts';
 import { DomainRef } from '../domain.ts';
 import { RevertTargetStateEnum } from '../enums.ts';
@@ -21,6 +22,7 @@ builder.relayMutationField(
   },
   {
     resolve: async (_root, { input }, context) => {
+      requireOperator(context, 'revertToSnapshot');
       const { domain, name } = await snapshotFromId(context, input.snapshotId);
       const after = await revertToSnapshot(domain.host, domain.uuid, name, input);
       context.trees.forget(domain.host, domain.uuid);
