@@ -33,7 +33,12 @@ CONF
 fi
 
 pgrep -x virtlogd >/dev/null || virtlogd -d
-pgrep -x libvirtd >/dev/null || libvirtd -d
+# Only the system daemon counts: a per-user session daemon (`libvirtd --timeout`, started by a
+# qemu:///session client) is also called libvirtd. The system daemon keeps its pid file.
+system_daemon_runs() {
+  [ -s /run/libvirtd.pid ] && kill -0 "$(cat /run/libvirtd.pid)" 2>/dev/null
+}
+system_daemon_runs || libvirtd -d
 
 for _ in $(seq 1 50); do
   if virsh -q -c qemu:///system uri >/dev/null 2>&1; then
