@@ -1,4 +1,11 @@
 import {
+  type DomainJobInfo,
+  type DomainJobStats,
+  JOB_INFO_SIZE,
+  jobStats,
+  readJobInfo,
+} from './domain-job.ts';
+import {
   type Address,
   invoke,
   libvirtCallCounts,
@@ -11,6 +18,7 @@ import {
   takeString,
   withMemory,
 } from './native.ts';
+import { readTypedParameters } from './typed-parameters.ts';
 
 /**
  * Every libvirt call of the binding, as it runs on a call thread: plain values in, plain
@@ -24,6 +32,12 @@ import {
 const POINTER_SIZE = 8;
 // VIR_UUID_STRING_BUFLEN: 36 characters and the NUL.
 const UUID_STRING_BUFLEN = 37;
+// virDomainGetJobStats's three out-parameters, in one block: the job type (int) at 0, the
+// parameter count (int) at 4, the parameter array's address at 8.
+const JOB_STATS_TYPE = 0;
+const JOB_STATS_COUNT = 4;
+const JOB_STATS_ARRAY = 8;
+const JOB_STATS_OUT_SIZE = 16;
 
 function object(func: string, address: Address): Address {
   if (address === 0n) {
@@ -226,6 +240,38 @@ export const calls = {
   domainIsActive: (dom: Address) => flag('virDomainIsActive', invoke('virDomainIsActive', dom)),
   domainIsPersistent: (dom: Address) =>
     flag('virDomainIsPersistent', invoke('virDomainIsPersistent', dom)),
+  // The struct is the caller's: zeroed, filled by libvirt, copied, freed by withMemory.
+  domainGetJobInfo: (dom: Address): DomainJobInfo =>
+    withMemory(JOB_INFO_SIZE, (info) => {
+      status('virDomainGetJobInfo', invoke('virDomainGetJobInfo', dom, info));
+
+      return readJobInfo(info);
+    }),
+  // The parameter array and its strings are libvirt's, handed over to the caller: copied,
+  // then freed once with virTypedParamsFree. A call that fails hands nothing over.
+  domainGetJobStats: (dom: Address, flags: number): DomainJobStats =>
+    withMemory(JOB_STATS_OUT_SIZE, (out) => {
+      status(
+        'virDomainGetJobStats',
+        invoke(
+          'virDomainGetJobStats',
+          dom,
+          out + BigInt(JOB_STATS_TYPE),
+          out + BigInt(JOB_STATS_ARRAY),
+          out + BigInt(JOB_STATS_COUNT),
+          flags,
+        ),
+      );
+      const header = readBytes(out, JOB_STATS_OUT_SIZE);
+      const count = header.readInt32LE(JOB_STATS_COUNT);
+      const array = header.readBigUInt64LE(JOB_STATS_ARRAY);
+      try {
+        return jobStats(header.readInt32LE(JOB_STATS_TYPE), readTypedParameters(array, count));
+      } finally {
+        invoke('virTypedParamsFree', array, count);
+      }
+    }),
+  domainAbortJob: (dom: Address) => status('virDomainAbortJob', invoke('virDomainAbortJob', dom)),
 
   // Snapshots: https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html
 

@@ -6,6 +6,7 @@ import type {
   SnapshotCallResult,
   SnapshotListing,
 } from './calls.ts';
+import type { DomainJobInfo, DomainJobStats } from './domain-job.ts';
 import { DomainSnapshot } from './domain-snapshot.ts';
 import { Handle } from './handle.ts';
 import type { Address } from './native.ts';
@@ -63,6 +64,43 @@ export class Domain extends Handle {
   /** @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainUndefineFlags */
   async undefine(flags = 0): Promise<void> {
     await this.pool.run('domainUndefineFlags', this.address, flags);
+  }
+
+  /**
+   * The job the domain is running (a snapshot with memory, a revert, a migration), with its
+   * progress; `type` is `NONE` when it runs none. It runs on a call thread of its own, so it
+   * answers while another thread waits on the job's call. libvirtd may still hold the answer
+   * back, at worst until the job ends: at a job's first and last steps, and through the
+   * whole of an internal snapshot or revert of a running domain (savevm, loadvm), which
+   * then report `NONE`. On QEMU, a domain that is not running has no job to report: libvirt
+   * refuses with `OPERATION_INVALID`.
+   *
+   * @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetJobInfo
+   */
+  jobInfo(): Promise<DomainJobInfo> {
+    return this.pool.run('domainGetJobInfo', this.address);
+  }
+
+  /**
+   * The statistics of the job the domain is running, or with `DomainJobStatsFlags.COMPLETED`
+   * of the one it last completed; more fields than {@link jobInfo}, and the operation that
+   * started the job. libvirt 9.0 fails with `INTERNAL_ERROR` ("invalid job statistics type")
+   * while it deletes an external snapshot, where {@link jobInfo} still answers.
+   *
+   * @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainGetJobStats
+   */
+  jobStats(flags = 0): Promise<DomainJobStats> {
+    return this.pool.run('domainGetJobStats', this.address, flags);
+  }
+
+  /**
+   * Asks libvirt to abort the domain's job; the job's own call then fails. Fails when the
+   * domain runs no job, or one that cannot be aborted.
+   *
+   * @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainAbortJob
+   */
+  async abortJob(): Promise<void> {
+    await this.pool.run('domainAbortJob', this.address);
   }
 
   /** @see https://libvirt.org/html/libvirt-libvirt-domain-snapshot.html#virDomainHasCurrentSnapshot */

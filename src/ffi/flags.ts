@@ -135,3 +135,66 @@ export const DomainLifecycleEvent = {
   PMSUSPENDED: 7,
   CRASHED: 8,
 } as const;
+
+/** `virDomainJobType`: what kind of job a domain is running, if any. */
+export const DomainJobType = {
+  NONE: 0,
+  BOUNDED: 1,
+  UNBOUNDED: 2,
+  COMPLETED: 3,
+  FAILED: 4,
+  CANCELLED: 5,
+} as const;
+
+export type DomainJobTypeName = keyof typeof DomainJobType;
+
+/** The name of a `virDomainJobType` value; one this binding does not know is an error. */
+export function domainJobTypeName(type: number): DomainJobTypeName {
+  const entry = Object.entries(DomainJobType).find(([, value]) => value === type);
+  if (entry === undefined) {
+    throw new RangeError(`libvirt reported an unknown job type ${type}`);
+  }
+
+  return entry[0] as DomainJobTypeName;
+}
+
+/** `virDomainJobOperation`: the operation that started a job, from its statistics. */
+export const DomainJobOperation = {
+  UNKNOWN: 0,
+  START: 1,
+  SAVE: 2,
+  RESTORE: 3,
+  MIGRATION_IN: 4,
+  MIGRATION_OUT: 5,
+  SNAPSHOT: 6,
+  SNAPSHOT_REVERT: 7,
+  DUMP: 8,
+  BACKUP: 9,
+  SNAPSHOT_DELETE: 10,
+} as const;
+
+export type DomainJobOperationName = keyof typeof DomainJobOperation;
+
+/** The name of a `virDomainJobOperation` value; one newer than this binding is `UNKNOWN`. */
+export function domainJobOperationName(operation: number): DomainJobOperationName {
+  const entry = Object.entries(DomainJobOperation).find(([, value]) => value === operation);
+
+  return entry === undefined ? 'UNKNOWN' : (entry[0] as DomainJobOperationName);
+}
+
+/** `virDomainGetJobStatsFlags`. */
+export const DomainJobStatsFlags = {
+  COMPLETED: 1 << 0,
+  KEEP_COMPLETED: 1 << 1,
+} as const;
+
+/** `virTypedParameterType`: the type of one value of a typed parameter list. */
+export const TypedParameterType = {
+  INT: 1,
+  UINT: 2,
+  LLONG: 3,
+  ULLONG: 4,
+  DOUBLE: 5,
+  BOOLEAN: 6,
+  STRING: 7,
+} as const;

@@ -9,6 +9,7 @@ export type {
 export { type CloseListener, Connection, type LifecycleListener } from './connection.ts';
 export { within } from './deadline.ts';
 export { Domain } from './domain.ts';
+export type { DomainJobInfo, DomainJobStats } from './domain-job.ts';
 export { DomainSnapshot } from './domain-snapshot.ts';
 export * from './flags.ts';
 export { HandleFreedError } from './handle.ts';
@@ -19,4 +20,5 @@ export {
   LibvirtError,
   type LibvirtErrorDetails,
 } from './libvirt-error.ts';
+export type { TypedValue } from './typed-parameters.ts';
 export { formatVersion } from './version.ts';

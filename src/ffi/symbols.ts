@@ -99,9 +99,12 @@ export const domainSymbols = {
   virDomainGetXMLDesc: libvirt(memory, pointer, int),
   virDomainIsActive: libvirt(int, pointer),
   virDomainIsPersistent: libvirt(int, pointer),
+  virDomainGetJobInfo: libvirt(int, pointer, memory),
+  virDomainGetJobStats: libvirt(int, pointer, memory, memory, memory, int),
+  virDomainAbortJob: libvirt(int, pointer),
 } as const satisfies Record<string, CSignature>;
 
-/** libvirt's own error, event-loop and start-up calls. */
+/** libvirt's own error, memory, event-loop and start-up calls. */
 export const runtimeSymbols = {
   virInitialize: libvirt(int),
   virGetLastErrorCode: libvirt(int),
@@ -109,6 +112,7 @@ export const runtimeSymbols = {
   virGetLastErrorMessage: libvirt(memory),
   virResetLastError: libvirt(none),
   virSetErrorFunc: libvirt(none, pointer, pointer),
+  virTypedParamsFree: libvirt(none, memory, int),
   virEventRegisterDefaultImpl: libvirt(int),
   virEventRunDefaultImpl: libvirt(int),
   virEventAddTimeout: libvirt(int, int, pointer, pointer, pointer),

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   ConnectCloseReason,
+  DomainJobOperation,
+  DomainJobStatsFlags,
+  DomainJobType,
   DomainState,
   DomainUndefineFlags,
   DomainXMLFlags,
@@ -11,6 +14,7 @@ import {
   SnapshotListFlags,
   SnapshotRevertFlags,
   SnapshotXMLFlags,
+  TypedParameterType,
 } from '../../src/ffi/flags.ts';
 import { ErrorDomain, ErrorNumber } from '../../src/ffi/libvirt-error.ts';
 import { snapshotSymbols, unboundSnapshotFunctions } from '../../src/ffi/symbols.ts';
@@ -103,5 +107,25 @@ describe('the other constants', () => {
     for (const [name, value] of Object.entries(constants)) {
       expect(enumValue(`${prefix}${name}`), `${prefix}${name}`).toBe(value);
     }
+  });
+});
+
+describe('the job constants', () => {
+  // Each is a whole C enum, named by the `type` libvirt-api.xml gives its members; the
+  // `_LAST` sentinel is left out, as the header leaves it out without VIR_ENUM_SENTINELS.
+  const groups: Array<[string, string, Record<string, number>]> = [
+    ['virDomainJobType', 'VIR_DOMAIN_JOB_', DomainJobType],
+    ['virDomainJobOperation', 'VIR_DOMAIN_JOB_OPERATION_', DomainJobOperation],
+    ['virDomainGetJobStatsFlags', 'VIR_DOMAIN_JOB_STATS_', DomainJobStatsFlags],
+    ['virTypedParameterType', 'VIR_TYPED_PARAM_', TypedParameterType],
+  ];
+
+  it.each(groups)('has every %s value with libvirt’s value', (type, prefix, constants) => {
+    const fromLibvirt = elements('enum')
+      .filter((element) => element.type === type && element.name !== `${prefix}LAST`)
+      .map((element) => [(element.name ?? '').slice(prefix.length), Number(element.value)]);
+
+    expect(fromLibvirt.length).toBeGreaterThan(0);
+    expect(Object.fromEntries(fromLibvirt)).toEqual(constants);
   });
 });
