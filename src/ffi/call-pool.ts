@@ -8,6 +8,8 @@ import { startThread } from './thread.ts';
 interface PendingCall {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
+  /** When the call was sent to its thread (performance.now()). */
+  sentAt: number;
 }
 
 interface CallThread {
@@ -86,7 +88,7 @@ export class CallPool {
     const request: CallRequest = { id, call, args };
 
     return new Promise((resolve, reject) => {
-      thread.pending.set(id, { resolve, reject });
+      thread.pending.set(id, { resolve, reject, sentAt: performance.now() });
       thread.worker.postMessage(request);
     });
   }
@@ -113,10 +115,17 @@ export class CallPool {
     }
   }
 
+  // The thread with the fewest calls in flight; of threads with as many, the one whose oldest
+  // call was sent last, since a call that has run long (a snapshot saving memory) may run on.
   #leastBusy(): CallThread {
-    return this.#threads.reduce((best, thread) =>
-      thread.pending.size < best.pending.size ? thread : best,
-    );
+    return this.#threads.reduce((best, thread) => {
+      const fewer = thread.pending.size - best.pending.size;
+      if (fewer !== 0) {
+        return fewer < 0 ? thread : best;
+      }
+
+      return oldestSentAt(thread) > oldestSentAt(best) ? thread : best;
+    });
   }
 
   #listen(thread: CallThread): void {
@@ -148,4 +157,11 @@ export class CallPool {
 
     thread.pending.clear();
   }
+}
+
+// A thread's calls run one after another, in the order sent: the first is the one running.
+function oldestSentAt(thread: CallThread): number {
+  const first = thread.pending.values().next();
+
+  return first.done === true ? Number.POSITIVE_INFINITY : first.value.sentAt;
 }
