@@ -354,6 +354,8 @@ const config: Config = {
   ...LIMIT_DEFAULTS,
   watchIntervalMs: 3_600_000,
   sweepIntervalMs: 3_600_000,
+  jobTimeoutMs: 600_000,
+  jobPollMs: 500,
   logLevel: 'silent',
 };
 const server = createServer(config, pino({ level: 'silent' }));

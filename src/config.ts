@@ -58,6 +58,13 @@ export interface Config {
   corsOrigins: string[];
   /** How often the watcher compares snapshot names and current snapshots with libvirt. */
   watchIntervalMs: number;
+  /**
+   * How long a create, revert or delete may run in libvirt before it is reported FAILED, libvirt
+   * is asked to abort it, and the domain is released.
+   */
+  jobTimeoutMs: number;
+  /** How often libvirt's statistics of a running create, revert or delete are read. */
+  jobPollMs: number;
   /** How often the watcher re-reads every snapshot's XML. */
   sweepIntervalMs: number;
   logLevel: string;
@@ -75,8 +82,9 @@ export const LIMIT_DEFAULTS = {
   // The whole tree of 10,000 snapshots, `snapshots(first: 10000)` with every field of a
   // snapshot, costs some 2.6 million; one page of 10,000 inside another costs billions.
   maxCost: 10_000_000,
-  // Over the 1 MiB a snapshot's description may have, so that a long one reaches the
-  // resolver and is refused there with BAD_USER_INPUT, not cut off as a body.
+  // Room for a snapshot document with a 64 KiB description (the most the server lets
+  // through) and for a 1 MiB one to reach the resolver and be refused there with
+  // BAD_USER_INPUT, with its reason, rather than cut off as a body.
   maxBodyBytes: 2 * 1024 * 1024,
   maxWebSocketMessageBytes: 2 * 1024 * 1024,
   connectionInitWaitTimeoutMs: 3000,
@@ -108,6 +116,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       'tokens-file': { type: 'string' },
       'watch-interval': { type: 'string' },
       'sweep-interval': { type: 'string' },
+      'job-timeout': { type: 'string' },
+      'job-poll-interval': { type: 'string' },
       'max-page-size': { type: 'string' },
       'max-depth': { type: 'string' },
       'max-aliases': { type: 'string' },
@@ -148,6 +158,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
 
   const watchIntervalMs = milliseconds('--watch-interval', values['watch-interval'], 1000);
   const sweepIntervalMs = milliseconds('--sweep-interval', values['sweep-interval'], 60_000);
+  const jobTimeoutMs = milliseconds('--job-timeout', values['job-timeout'], 600_000);
+  const jobPollMs = milliseconds('--job-poll-interval', values['job-poll-interval'], 500);
   const limits = {
     pageSizeCap: atLeastOne('--max-page-size', values['max-page-size'], LIMIT_DEFAULTS.pageSizeCap),
     maxDepth: atLeastOne('--max-depth', values['max-depth'], LIMIT_DEFAULTS.maxDepth),
@@ -193,6 +205,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     tokens,
     watchIntervalMs,
     sweepIntervalMs,
+    jobTimeoutMs,
+    jobPollMs,
     callThreads,
     host,
     port,

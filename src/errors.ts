@@ -37,6 +37,12 @@ export interface LibvirtErrorExtension {
 export interface ApiErrorDetails {
   reason?: ConflictReasonName;
   libvirt?: LibvirtErrorExtension;
+  /** Set on the error of a dry run: the error the real call would have met. */
+  dryRun?: boolean;
+  /** With TREE_CHANGED: the tree's version now. */
+  currentTreeVersion?: string;
+  /** With TREE_CHANGED: what changed since the expected version, when the server knows it. */
+  changes?: Array<{ change: string; snapshotName: string | null }>;
 }
 
 /** An error the client is meant to read: a stable code, a message that says what to fix. */
@@ -60,6 +66,10 @@ export function notFound(message: string): ApiError {
 }
 
 /** A `CONFLICT` with its reason. */
-export function conflict(reason: ConflictReasonName, message: string): ApiError {
-  return new ApiError('CONFLICT', message, { reason });
+export function conflict(
+  reason: ConflictReasonName,
+  message: string,
+  details: Omit<ApiErrorDetails, 'reason'> = {},
+): ApiError {
+  return new ApiError('CONFLICT', message, { reason, ...details });
 }

@@ -8,5 +8,8 @@ export type {
   EventOrigin,
   SnapshotEvent,
   SnapshotEventType,
+  SnapshotJobEvent,
+  SnapshotJobOperation,
+  SnapshotJobPhase,
 } from './snapshot-event.ts';
 export { type ChangeCause, diffTrees, type SnapshotChange } from './tree-diff.ts';

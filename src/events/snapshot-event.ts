@@ -37,3 +37,30 @@ export interface DomainEvent {
   /** The domain's state after the change, where there is one. */
   state: string | null;
 }
+
+/** What a snapshot job does (API.md, SnapshotJobOperation). */
+export type SnapshotJobOperation = 'CREATE' | 'REVERT' | 'DELETE';
+
+/** Where a snapshot job is (API.md, SnapshotJobPhase). */
+export type SnapshotJobPhase = 'STARTED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
+
+/** One report of a create, revert or delete in flight. */
+export interface SnapshotJobEvent {
+  /** The report's own ID, in the log. */
+  id: string;
+  /** The job's ID: the same in every report of one job. */
+  jobId: string;
+  hostName: string;
+  domainUuid: string;
+  domainName: string;
+  operation: SnapshotJobOperation;
+  phase: SnapshotJobPhase;
+  /** Null until libvirt has named the snapshot (a create without a name). */
+  snapshotName: string | null;
+  /** Bytes, from libvirt's job statistics; null where libvirt reports none. */
+  dataTotal: number | null;
+  dataProcessed: number | null;
+  elapsedMs: number;
+  /** With FAILED: what went wrong. */
+  error: string | null;
+}

@@ -6,6 +6,7 @@ import {
   type Connection,
   type Domain,
   type DomainInfo,
+  type DomainJobInfo,
   type DomainStateName,
   domainStateName,
   ErrorNumber,
@@ -17,10 +18,14 @@ import {
 } from '../ffi/index.ts';
 import { translateLibvirtErrors } from './libvirt-errors.ts';
 import { isFiltering, listFlags, type SnapshotFilter } from './snapshot-flags.ts';
+import { JOB_DEFAULTS, type JobOptions } from './snapshot-jobs.ts';
 import { SnapshotTree } from './snapshot-tree.ts';
 import { parseSnapshotXml, type SnapshotDocument } from './snapshot-xml.ts';
+import { treeVersion } from './tree-version.ts';
 
 const INITIAL_BACKOFF_MS = 1000;
+// How many of each domain's recent tree versions are kept to say what changed since one.
+const KEPT_VERSIONS = 32;
 const MAX_BACKOFF_MS = 30_000;
 
 /** A domain as the graph shows it. */
@@ -40,6 +45,8 @@ export class Host {
   readonly name: string;
   readonly uri: string;
   readonly readOnly: boolean;
+  /** How its snapshot jobs are followed: the poll interval and the timeout. */
+  readonly jobOptions: JobOptions;
   readonly #libvirt: Libvirt;
   readonly #logger: Logger;
   #connection: Connection | undefined;
@@ -51,6 +58,7 @@ export class Host {
   // the mutations that have started on it, so that the watcher can tell its own reading was
   // overtaken by one.
   readonly #known = new Map<string, SnapshotTree>();
+  readonly #versions = new Map<string, Map<string, SnapshotTree>>();
   readonly #generations = new Map<string, number>();
   // Each domain's lifecycle registration (undefined while it is being made).
   readonly #lifecycle = new Map<string, (() => Promise<void>) | undefined>();
@@ -64,9 +72,16 @@ export class Host {
   /** Where the host's changes are published. */
   readonly events: Events;
 
-  constructor(libvirt: Libvirt, config: HostConfig, logger: Logger, events: Events) {
+  constructor(
+    libvirt: Libvirt,
+    config: HostConfig,
+    logger: Logger,
+    events: Events,
+    jobOptions: JobOptions = JOB_DEFAULTS,
+  ) {
     this.#libvirt = libvirt;
     this.events = events;
+    this.jobOptions = jobOptions;
     this.name = config.name;
     this.uri = config.uri;
     this.readOnly = config.readOnly;
@@ -254,6 +269,34 @@ export class Host {
   /** Records the tree the server has now told subscribers about. */
   remember(uuid: string, tree: SnapshotTree): void {
     this.#known.set(uuid, tree);
+    this.recordVersion(uuid, tree);
+  }
+
+  /**
+   * The tree's version, kept with the tree among the domain's last few, so that a mutation
+   * that expected an older version can be told what changed since.
+   */
+  recordVersion(uuid: string, tree: SnapshotTree): string {
+    const version = treeVersion(tree);
+    const recent = this.#versions.get(uuid) ?? new Map<string, SnapshotTree>();
+    recent.delete(version);
+    recent.set(version, tree);
+    for (const old of recent.keys()) {
+      if (recent.size <= KEPT_VERSIONS) {
+        break;
+      }
+
+      recent.delete(old);
+    }
+
+    this.#versions.set(uuid, recent);
+
+    return version;
+  }
+
+  /** The tree of one of the domain's recent versions, if the server still keeps it. */
+  treeAtVersion(uuid: string, version: string): SnapshotTree | undefined {
+    return this.#versions.get(uuid)?.get(version);
   }
 
   /** Forgets a domain that is gone. */
@@ -265,6 +308,7 @@ export class Host {
     this.#domains.delete(uuid);
     void domain?.free();
     this.#known.delete(uuid);
+    this.#versions.delete(uuid);
     this.#parsed.delete(uuid);
     this.#generations.delete(uuid);
   }
@@ -387,6 +431,16 @@ export class Host {
     const flags = secure ? SnapshotXMLFlags.SECURE : 0;
 
     return this.#onDomain(uuid, (domain) => domain.onSnapshot(name, 'xml', flags));
+  }
+
+  /** virDomainGetJobInfo: the job the domain runs, with its progress. */
+  jobInfo(uuid: string): Promise<DomainJobInfo> {
+    return this.#onDomain(uuid, (domain) => domain.jobInfo());
+  }
+
+  /** virDomainAbortJob. */
+  async abortJob(uuid: string): Promise<void> {
+    await this.#onDomain(uuid, (domain) => domain.abortJob());
   }
 
   /** virDomainSnapshotCreateXML; resolves to the new snapshot's name. */

@@ -27,7 +27,8 @@ export class Hosts {
   static async open(config: Config, logger: Logger): Promise<Hosts> {
     const libvirt = await Libvirt.start({ callThreads: config.callThreads });
     const events = new Events();
-    const hosts = config.hosts.map((host) => new Host(libvirt, host, logger, events));
+    const jobs = { pollMs: config.jobPollMs, timeoutMs: config.jobTimeoutMs };
+    const hosts = config.hosts.map((host) => new Host(libvirt, host, logger, events, jobs));
     await Promise.all(hosts.map((host) => host.connect()));
     const watcher = new SnapshotWatcher(hosts, events, logger, {
       intervalMs: config.watchIntervalMs,

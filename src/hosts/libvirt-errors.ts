@@ -38,8 +38,15 @@ export function apiErrorFromLibvirt(error: LibvirtError, remote: boolean): ApiEr
     mappings.get(error.code) ??
     (remote && REMOTE_ONLY.has(error.code) ? { code: 'UNAVAILABLE' } : { code: 'LIBVIRT_ERROR' });
   const libvirt = { code: error.code, domain: error.domain, message: error.message };
+  // libvirt gives up waiting for the domain's job lock (OPERATION_TIMEOUT) while another job,
+  // of this server or of any other client, still holds it.
+  const message =
+    mapping.reason === 'DOMAIN_BUSY'
+      ? `${error.message}: libvirt is still busy with another job on this domain; retry when ` +
+        'it has finished'
+      : error.message;
 
-  return new ApiErrorClass(mapping.code, error.message, { reason: mapping.reason, libvirt });
+  return new ApiErrorClass(mapping.code, message, { reason: mapping.reason, libvirt });
 }
 
 /** Runs `call`, turning a LibvirtError into the client's error; other errors pass. */

@@ -5,7 +5,7 @@ import {
   SnapshotListFlags,
   SnapshotRevertFlags,
 } from '../ffi/index.ts';
-import type { SnapshotKindName, SnapshotLocationName } from './snapshot-xml.ts';
+import type { SnapshotKindName, SnapshotLocationName, SnapshotModeName } from './snapshot-xml.ts';
 
 /** API.md's SnapshotFilter: each field one group of virDomainSnapshotListFlags. */
 export interface SnapshotFilter {
@@ -115,6 +115,21 @@ export function createFlags(options: CreateOptions): number {
   }
 
   return flags;
+}
+
+/**
+ * Refuses createSnapshot flags that contradict the snapshot asked for, whose memory is saved
+ * as `memory`, before libvirt: LIVE needs the memory saved to an external file (libvirt's
+ * rule, which the QEMU driver reports as an unsupported operation and the test driver does
+ * not enforce).
+ */
+export function checkCreateFlags(options: CreateOptions, memory: SnapshotModeName): void {
+  if (options.live === true && memory !== 'EXTERNAL') {
+    throw badInput(
+      `live needs the memory saved to an external file (memory: { mode: EXTERNAL, file }), ` +
+        `and the memory is ${memory}: libvirt takes a live snapshot only with external memory`,
+    );
+  }
 }
 
 /** virDomainSnapshotCreateFlags for redefineSnapshot: REDEFINE, with CURRENT and VALIDATE. */

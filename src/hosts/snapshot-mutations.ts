@@ -1,4 +1,4 @@
-import { conflict, notFound } from '../errors.ts';
+import { ApiError, conflict, notFound } from '../errors.ts';
 import { type ChangeCause, diffTrees, publishSnapshotChanges } from '../events/index.ts';
 import type { DomainRecord, Host } from './host.ts';
 import {
@@ -9,8 +9,19 @@ import {
   revertFlags,
   singleDeleteFlags,
 } from './snapshot-flags.ts';
+import { asJob } from './snapshot-jobs.ts';
 import { documentSnapshotName } from './snapshot-name.ts';
+import {
+  asDryRun,
+  type DeletePlan,
+  deletedBy,
+  deletePlan,
+  deleteRefusal,
+  revertRefusal,
+  stateAfterRevert,
+} from './snapshot-plans.ts';
 import type { SnapshotTree } from './snapshot-tree.ts';
+import { describeTreeChanges, treeChanges } from './tree-version.ts';
 
 /** What a create or redefine leaves behind. */
 export interface CreateResult {
@@ -20,11 +31,54 @@ export interface CreateResult {
 }
 
 /** What a delete removed and moved. */
-export interface DeleteResult {
-  deletedNames: string[];
-  /** Children of a deleted snapshot that moved up to its parent. */
-  reparentedNames: string[];
+export interface DeleteResult extends DeletePlan {
   domain: DomainRecord;
+}
+
+/** What a revert's dry run tells. */
+export interface RevertPlan {
+  domain: DomainRecord;
+  /** The domain's state after the revert. */
+  resultingState: DomainRecord['state'];
+}
+
+/** What every mutation may ask for beside its own input (API.md, Safety). */
+export interface MutationGuard {
+  /** Refuse with CONFLICT (TREE_CHANGED) unless the domain's tree has this version. */
+  expectedTreeVersion?: string | null;
+}
+
+/**
+ * Fails with CONFLICT (TREE_CHANGED) when `tree`, read from libvirt just now, is not at the
+ * version the client expected; the error names what changed where the server still keeps the
+ * tree of the expected version, and always gives the current version.
+ */
+function assertTreeVersion(
+  host: Host,
+  uuid: string,
+  tree: SnapshotTree,
+  expected: string | null | undefined,
+): void {
+  if (expected === null || expected === undefined) {
+    return;
+  }
+
+  const version = host.recordVersion(uuid, tree);
+  if (version === expected) {
+    return;
+  }
+
+  const then = host.treeAtVersion(uuid, expected);
+  const changes = then === undefined ? undefined : treeChanges(then, tree);
+  const what =
+    changes === undefined
+      ? `it is at version ${version} now, and this server does not know version ${expected}`
+      : `since then: ${describeTreeChanges(changes)}`;
+  throw conflict(
+    'TREE_CHANGED',
+    `the domain's snapshot tree has changed (${what}); read it again and decide anew`,
+    { currentTreeVersion: version, ...(changes === undefined ? {} : { changes }) },
+  );
 }
 
 // Runs `change` and tells subscribers what it did: first, as EXTERNAL, whatever changed
@@ -33,8 +87,9 @@ export interface DeleteResult {
 async function observed<T>(
   host: Host,
   uuid: string,
+  guard: MutationGuard,
   cause: (before: SnapshotTree) => ChangeCause,
-  change: (before: SnapshotTree) => Promise<T>,
+  change: (before: SnapshotTree, domain: DomainRecord) => Promise<T>,
 ): Promise<{ value: T; before: SnapshotTree; after: SnapshotTree }> {
   const domain = await domainOf(host, uuid);
   const changed = { hostName: host.name, uuid, name: domain.name };
@@ -50,9 +105,10 @@ async function observed<T>(
   }
 
   host.remember(uuid, before);
+  assertTreeVersion(host, uuid, before, guard.expectedTreeVersion);
   let value: T;
   try {
-    value = await change(before);
+    value = await change(before, domain);
   } finally {
     // Also after a failure: a delete made one snapshot at a time may have got part way.
     const after = await host.snapshotTree(uuid);
@@ -82,13 +138,15 @@ export function createSnapshot(
   xml: string,
   name: string | null,
   flags: number,
+  guard: MutationGuard = {},
 ): Promise<CreateResult> {
   return host.withDomainLock(uuid, async () => {
     const { value: created } = await observed(
       host,
       uuid,
+      guard,
       () => ({ kind: 'create' }),
-      async (tree) => {
+      async (tree, domain) => {
         if (name !== null && tree.has(name)) {
           throw conflict(
             'NAME_TAKEN',
@@ -96,7 +154,11 @@ export function createSnapshot(
           );
         }
 
-        return host.createSnapshot(uuid, xml, flags);
+        return asJob(
+          { host, uuid, domainName: domain.name, operation: 'CREATE', snapshotName: name },
+          () => host.createSnapshot(uuid, xml, flags),
+          (created) => created,
+        );
       },
     );
 
@@ -109,13 +171,14 @@ export function redefineSnapshot(
   host: Host,
   uuid: string,
   xml: string,
-  options: { current?: boolean | null; validate?: boolean | null },
+  options: { current?: boolean | null; validate?: boolean | null } & MutationGuard,
 ): Promise<CreateResult> {
   return host.withDomainLock(uuid, async () => {
     const target = documentSnapshotName(xml);
     const { value: name } = await observed(
       host,
       uuid,
+      options,
       (before) =>
         target === null
           ? { kind: 'create' }
@@ -127,55 +190,120 @@ export function redefineSnapshot(
   });
 }
 
+function targetIn(tree: SnapshotTree, name: string): void {
+  if (!tree.has(name)) {
+    throw notFound(`the domain has no snapshot called ${JSON.stringify(name)}`);
+  }
+}
+
 /** Reverts the domain to the snapshot `name`. */
 export function revertToSnapshot(
   host: Host,
   uuid: string,
   name: string,
-  options: RevertOptions,
+  options: RevertOptions & MutationGuard,
 ): Promise<DomainRecord> {
   return host.withDomainLock(uuid, async () => {
     await observed(
       host,
       uuid,
+      options,
       () => ({ kind: 'revert', name }),
-      () => host.revertToSnapshot(uuid, name, revertFlags(options)),
+      (_before, domain) =>
+        asJob(
+          { host, uuid, domainName: domain.name, operation: 'REVERT', snapshotName: name },
+          () => host.revertToSnapshot(uuid, name, revertFlags(options)),
+        ),
     );
 
     return domainOf(host, uuid);
   });
 }
 
-// libvirt 9.0's QEMU driver segfaults on DELETE_CHILDREN and DELETE_CHILDREN_ONLY when the
-// subtree has two branches each at least two deep, such as r{a1{a2}, b1{b2}}.
-function crashesQemu(tree: SnapshotTree, name: string): boolean {
-  const subtree = [tree.get(name), ...tree.descendants(name)];
+/**
+ * Checks everything a dry run can before it answers: the host is writable and the domain
+ * free, the tree is at the expected version (read from libvirt now) and has the snapshot.
+ * Every refusal is marked as a dry run's.
+ */
+async function planned<T>(
+  host: Host,
+  uuid: string,
+  name: string,
+  guard: MutationGuard,
+  plan: (domain: DomainRecord, tree: SnapshotTree) => T | Promise<T>,
+): Promise<T> {
+  try {
+    host.assertMutable(uuid);
+    const domain = await domainOf(host, uuid);
+    const tree = await host.snapshotTree(uuid);
+    assertTreeVersion(host, uuid, tree, guard.expectedTreeVersion);
+    targetIn(tree, name);
 
-  return subtree.some((node) => {
-    if (node === undefined) {
-      return false;
+    return await plan(domain, tree);
+  } catch (error) {
+    throw asDryRun(error);
+  }
+}
+
+function plannedDomain(host: Host, domain: DomainRecord) {
+  return { hypervisor: host.hypervisor, state: domain.state, persistent: domain.persistent };
+}
+
+/** A revert's dry run: the domain's state afterwards, or the error the revert would meet. */
+export function planRevert(
+  host: Host,
+  uuid: string,
+  name: string,
+  options: RevertOptions & MutationGuard,
+): Promise<RevertPlan> {
+  return planned(host, uuid, name, options, (domain, tree) => {
+    const target = tree.get(name) as NonNullable<ReturnType<SnapshotTree['get']>>;
+    const refusal = revertRefusal(plannedDomain(host, domain), target, options);
+    if (refusal !== null) {
+      throw refusal;
     }
 
-    const deepBranches = tree
-      .children(node.name)
-      .filter((child) => tree.children(child.name).length > 0);
+    if (host.hypervisor === 'TEST' && options.resetNvram === true) {
+      throw new ApiError('BAD_USER_INPUT', 'the test driver does not take resetNvram');
+    }
 
-    return deepBranches.length >= 2;
+    return { domain, resultingState: stateAfterRevert(target, options) };
   });
 }
 
-function doomedBy(tree: SnapshotTree, name: string, scope: DeleteScopeName): string[] {
-  const descendants = tree.descendants(name).map((document) => document.name);
-  switch (scope) {
-    case 'SNAPSHOT':
-      return [name];
-    case 'SNAPSHOT_AND_DESCENDANTS':
-      return [name, ...descendants];
-    case 'DESCENDANTS_ONLY':
-      return descendants;
-    default:
-      return assertNever(scope);
-  }
+/** A delete's dry run: what it would remove and re-parent, or the error it would meet. */
+export function planDelete(
+  host: Host,
+  uuid: string,
+  name: string,
+  scope: DeleteScopeName,
+  metadataOnly: boolean,
+  guard: MutationGuard,
+): Promise<DeleteResult> {
+  return planned(host, uuid, name, guard, (domain, tree) => {
+    const refusal = deleteRefusal(plannedDomain(host, domain), tree, name, scope, metadataOnly);
+    if (refusal !== null) {
+      throw refusal;
+    }
+
+    return { ...deletePlan(tree, name, scope), domain };
+  });
+}
+
+// libvirt 9.0's QEMU driver segfaults on DELETE_CHILDREN and DELETE_CHILDREN_ONLY when a
+// descendant with children of its own has a sibling, such as r{a1{a2}, b1} or
+// r{a1{a2}, b1{b2}}. It walks the subtree while it deletes it and moves the children of each
+// deleted snapshot in front of that snapshot's later siblings, so that the walk frees those
+// siblings and then visits them again. libvirt's order of siblings (newest first, for
+// snapshots created in one daemon's life) is not in the API, so any sibling counts. A chain,
+// or leaves under one snapshot, are safe.
+function crashesQemu(tree: SnapshotTree, name: string): boolean {
+  return tree.descendants(name).some((node) => {
+    const parent = tree.parentOf(node.name);
+    const siblings = parent === null ? 0 : tree.children(parent).length - 1;
+
+    return siblings > 0 && tree.children(node.name).length > 0;
+  });
 }
 
 /**
@@ -189,25 +317,40 @@ export function deleteSnapshot(
   name: string,
   scope: DeleteScopeName,
   metadataOnly: boolean,
+  guard: MutationGuard = {},
 ): Promise<DeleteResult> {
   return host.withDomainLock(uuid, async () => {
     const { before, after } = await observed(
       host,
       uuid,
+      guard,
       () => ({ kind: 'delete' }),
-      async (before) => {
-        if (!before.has(name)) {
-          throw notFound(`the domain has no snapshot called ${JSON.stringify(name)}`);
-        }
+      async (before, domain) => {
+        targetIn(before, name);
+        const doomed = deletedBy(before, name, scope);
+        const job = { host, uuid, domainName: domain.name, operation: 'DELETE' as const };
+        await asJob({ ...job, snapshotName: name }, async () => {
+          if (scope !== 'SNAPSHOT' && host.hypervisor !== 'TEST' && crashesQemu(before, name)) {
+            // libvirt's own call would refuse an external descendant before it deleted
+            // anything; one at a time, the refusal would come after the first deletes.
+            const refusal = deleteRefusal(
+              plannedDomain(host, domain),
+              before,
+              name,
+              scope,
+              metadataOnly,
+            );
+            if (refusal !== null) {
+              throw refusal;
+            }
 
-        const doomed = doomedBy(before, name, scope);
-        if (scope !== 'SNAPSHOT' && host.hypervisor !== 'TEST' && crashesQemu(before, name)) {
-          for (const victim of [...doomed].reverse()) {
-            await host.deleteSnapshot(uuid, victim, singleDeleteFlags(metadataOnly));
+            for (const victim of [...doomed].reverse()) {
+              await host.deleteSnapshot(uuid, victim, singleDeleteFlags(metadataOnly));
+            }
+          } else {
+            await host.deleteSnapshot(uuid, name, deleteFlags(scope, metadataOnly));
           }
-        } else {
-          await host.deleteSnapshot(uuid, name, deleteFlags(scope, metadataOnly));
-        }
+        });
       },
     );
     const reparented = scope === 'SNAPSHOT' ? before.children(name).map((child) => child.name) : [];
@@ -221,8 +364,4 @@ export function deleteSnapshot(
       domain: await domainOf(host, uuid),
     };
   });
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected value ${String(value)}`);
 }

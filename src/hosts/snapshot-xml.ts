@@ -52,6 +52,11 @@ export interface SnapshotDocument {
   disks: SnapshotDiskDocument[];
   kind: SnapshotKindName;
   location: SnapshotLocationName;
+  /**
+   * Whether the document embeds the domain's definition: libvirt needs it to revert without
+   * `force` (a snapshot redefined without one lacks the domain's rollback information).
+   */
+  hasDomainDefinition: boolean;
 }
 
 /** The fields of a new snapshot that {@link buildSnapshotXml} writes; absent ones are libvirt's. */
@@ -295,7 +300,7 @@ function diskDocument(disk: unknown): SnapshotDiskDocument {
   return { name, mode: mode ?? implied, driverType, sourceFile };
 }
 
-function snapshotDocument(xml: string): SnapshotDocument {
+function snapshotDocument(xml: string): Omit<SnapshotDocument, 'hasDomainDefinition'> {
   const root = rootElement(readXml(xml));
   const name = text(child(root, 'name'));
   if (name === null) {
@@ -386,31 +391,63 @@ function withoutDefinitions(xml: string): string | null {
  *   (a missing one is the epoch, as libvirt leaves it out for 0).
  */
 export function parseSnapshotXml(xml: string): SnapshotDocument {
+  const hasDomainDefinition = nextOpening(xml, 'domain', 0) !== -1;
   const trimmed = withoutDefinitions(xml);
   if (trimmed !== null) {
     try {
-      return snapshotDocument(trimmed);
+      return { ...snapshotDocument(trimmed), hasDomainDefinition };
     } catch {
       // Parsed whole below, which either succeeds or reports the fault in the whole document.
     }
   }
 
-  return snapshotDocument(xml);
+  return { ...snapshotDocument(xml), hasDomainDefinition };
 }
 
-function modeAttribute(mode: SnapshotModeName, what: string): string {
-  const value = Object.hasOwn(modeAttributes, mode) ? modeAttributes[mode] : undefined;
-  if (value === undefined) {
-    throw new SnapshotXmlError(`${what} is '${mode}', not one of NO, INTERNAL, EXTERNAL, MANUAL`);
+// libvirt's QEMU driver keeps each snapshot's metadata in a file named after the snapshot,
+// written first as `NAME.xml.new`: with more than 247 bytes the name is over the 255 a file
+// name may have, and libvirt fails only after QEMU has taken the snapshot on the disk.
+const MAX_NAME_BYTES = 247;
+
+// libvirtd does not load a snapshot's metadata file over 1 MiB when it starts, and that file
+// holds the description beside the domain's definition (twice for a running domain): a
+// description anywhere near 1 MiB would make the snapshot vanish at libvirtd's next start.
+const MAX_DESCRIPTION_BYTES = 64 * 1024;
+
+/**
+ * The first C0 or C1 control character or DEL in `text`, or null. XML cannot carry most of
+ * them, and a carriage return does not survive libvirt reading its own metadata back (XML
+ * turns it into a line feed).
+ */
+function controlCharacter(text: string): number | null {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) {
+      return code;
+    }
   }
 
-  return value;
+  return null;
 }
 
-function nameElement(name: string): string {
+/** `text` shortened for a message, so that a refusal of a huge value stays small. */
+function excerpt(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
+/** Refuses a snapshot name libvirt cannot keep, or cannot keep as given. */
+function checkName(name: string): void {
   if (name === '') {
     throw new SnapshotXmlError(
       'the snapshot name is empty: give a name, or none for libvirt to pick one',
+    );
+  }
+
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes > MAX_NAME_BYTES) {
+    throw new SnapshotXmlError(
+      `the snapshot name ${excerpt(name)} has ${bytes} bytes (UTF-8), over the ` +
+        `${MAX_NAME_BYTES} libvirt can store: it keeps a snapshot in a file named after it`,
     );
   }
 
@@ -421,7 +458,148 @@ function nameElement(name: string): string {
     );
   }
 
+  const control = controlCharacter(name);
+  if (control !== null) {
+    const code = control.toString(16).toUpperCase().padStart(4, '0');
+    throw new SnapshotXmlError(
+      `the snapshot name ${excerpt(name)} contains the control character U+${code}`,
+    );
+  }
+}
+
+/** Refuses a description libvirt cannot keep across its own restart. */
+function checkDescription(description: string): void {
+  const bytes = Buffer.byteLength(description, 'utf8');
+  if (bytes > MAX_DESCRIPTION_BYTES) {
+    throw new SnapshotXmlError(
+      `the description has ${bytes} bytes (UTF-8), over the ${MAX_DESCRIPTION_BYTES} a ` +
+        'snapshot may have: libvirtd does not load a snapshot file over 1 MiB when it starts',
+    );
+  }
+}
+
+function nameElement(name: string): string {
+  checkName(name);
+
   return name;
+}
+
+function descriptionElement(description: string): string {
+  if (description === '') {
+    throw new SnapshotXmlError(
+      'the description is empty: give a description, or none (libvirt keeps no empty one)',
+    );
+  }
+
+  checkDescription(description);
+
+  return description;
+}
+
+/** The domain a client's snapshot document is meant for. */
+export interface DocumentDomain {
+  uuid: string;
+}
+
+/** What {@link checkSnapshotDocument} read of a client's document. */
+export interface RequestedSnapshot {
+  /** How the document asks for the memory to be saved; NO when it does not say. */
+  memory: SnapshotModeName;
+}
+
+// libvirt reads a UUID with or without its dashes, in either case.
+function sameUuid(a: string, b: string): boolean {
+  const plain = (uuid: string) => uuid.replace(/-/g, '').toLowerCase();
+
+  return plain(a) === plain(b);
+}
+
+/**
+ * Checks a `<domainsnapshot>` document a client sent to createSnapshot (`purpose` create) or
+ * redefineSnapshot, before libvirt reads it. A DOCTYPE is refused outright: libvirt's parser
+ * substitutes entities, so one declared there could pull a file into the snapshot or expand
+ * without bound, and libvirt never writes one. Of a document that can be read here, the name
+ * and description must be ones libvirt can keep, every disk needs a name, an embedded domain
+ * definition must have the domain's own UUID, and a document to redefine needs a creation
+ * time and a known state (libvirt would refuse those as an internal error or an unsupported
+ * configuration). A document that cannot be read here is left to libvirt, whose error says
+ * where the fault is.
+ *
+ * @returns what the document asks for, or null when it cannot be read here.
+ * @throws {SnapshotXmlError} for any of the faults above.
+ */
+export function checkSnapshotDocument(
+  xml: string,
+  purpose: 'create' | 'redefine',
+  domain: DocumentDomain,
+): RequestedSnapshot | null {
+  if (/<!DOCTYPE/i.test(xml)) {
+    throw new SnapshotXmlError(
+      'the snapshot XML has a DOCTYPE, which is refused: libvirt writes none, and the ' +
+        'entities one declares could read files into the snapshot or expand without bound',
+    );
+  }
+
+  let root: XmlElement;
+  try {
+    root = rootElement(readXml(xml));
+  } catch {
+    return null;
+  }
+
+  // An empty <name/> is refused as an empty name is: libvirt would pick a name of its own.
+  const name = child(root, 'name');
+  if (name !== undefined) {
+    checkName(text(name) ?? '');
+  }
+
+  const description = text(child(root, 'description'));
+  if (description !== null) {
+    checkDescription(description);
+  }
+
+  for (const disk of children(child(root, 'disks'), 'disk')) {
+    diskDocument(disk);
+  }
+
+  for (const tag of ['domain', 'inactiveDomain']) {
+    const uuid = text(child(child(root, tag), 'uuid'))?.trim() ?? null;
+    if (uuid !== null && !sameUuid(uuid, domain.uuid)) {
+      throw new SnapshotXmlError(
+        `the snapshot XML's <${tag}> is the domain with UUID ${uuid}, not this domain ` +
+          `(${domain.uuid}): a snapshot document belongs to its own domain`,
+      );
+    }
+  }
+
+  if (purpose === 'redefine') {
+    if (text(child(root, 'creationTime')) === null) {
+      throw new SnapshotXmlError(
+        'the snapshot XML has no <creationTime>: a snapshot to redefine needs the whole ' +
+          'document, as Snapshot.xml returns it',
+      );
+    }
+
+    creationTime(root);
+    const state = text(child(root, 'state'));
+    if (state !== null && !states.has(state)) {
+      throw new SnapshotXmlError(
+        `the snapshot XML's <state> is ${excerpt(state)}, not one of libvirt's: ` +
+          [...states.keys()].join(', '),
+      );
+    }
+  }
+
+  return { memory: memoryDocument(root).mode };
+}
+
+function modeAttribute(mode: SnapshotModeName, what: string): string {
+  const value = Object.hasOwn(modeAttributes, mode) ? modeAttributes[mode] : undefined;
+  if (value === undefined) {
+    throw new SnapshotXmlError(`${what} is '${mode}', not one of NO, INTERNAL, EXTERNAL, MANUAL`);
+  }
+
+  return value;
 }
 
 function memoryElement(memory: NonNullable<SnapshotXmlInput['memory']>): XmlElement {
@@ -485,7 +663,8 @@ function disksElement(disks: NonNullable<SnapshotXmlInput['disks']>): XmlElement
  * with these fields. Absent fields are left out for libvirt to choose; with none at all the
  * document is an empty `<domainsnapshot/>`. Every value is escaped by the XML builder.
  *
- * @throws {SnapshotXmlError} for an empty name or one containing '/', a memory file or disk
+ * @throws {SnapshotXmlError} for an empty name, one containing '/' or a control character,
+ *   or one over 247 bytes; an empty description or one over 64 KiB; a memory file or disk
  *   source file without the EXTERNAL mode, a disk without a name, or a disk given twice.
  */
 export function buildSnapshotXml(input: SnapshotXmlInput): string {
@@ -497,7 +676,7 @@ export function buildSnapshotXml(input: SnapshotXmlInput): string {
 
   const description = input.description ?? null;
   if (description !== null) {
-    snapshot.description = description;
+    snapshot.description = descriptionElement(description);
   }
 
   const memory = input.memory ?? null;

@@ -31,6 +31,13 @@ builder.node(DomainRef, {
       resolve: async (domain, _args, context) =>
         (await context.trees.get(domain.host, domain.uuid)).current !== null,
     }),
+    snapshotTreeVersion: t.string({
+      description:
+        'A digest of the snapshots (names, parents, what a redefinition changes) and the ' +
+        'current one: it changes whenever any of them does, by anyone',
+      resolve: async (domain, _args, context) =>
+        domain.host.recordVersion(domain.uuid, await context.trees.get(domain.host, domain.uuid)),
+    }),
     currentSnapshot: t.field({
       type: SnapshotRef,
       nullable: true,

@@ -5,6 +5,7 @@ import {
   EventGapError,
   type SnapshotEvent,
   type SnapshotEventType,
+  type SnapshotJobEvent,
 } from '../events/index.ts';
 import type { DomainRecord, Host } from '../hosts/host.ts';
 import { builder, encodeGlobalID, expectGlobalID } from './builder.ts';
@@ -139,6 +140,55 @@ export const DomainEventRef = builder.objectRef<DomainEvent>('DomainEvent').impl
   }),
 });
 
+export const SnapshotJobOperationEnum = builder.enumType('SnapshotJobOperation', {
+  values: ['CREATE', 'REVERT', 'DELETE'] as const,
+});
+
+export const SnapshotJobPhaseEnum = builder.enumType('SnapshotJobPhase', {
+  values: {
+    STARTED: { description: 'The server is about to call libvirt' },
+    RUNNING: { description: 'libvirt reports the job, with its byte counts where it has them' },
+    COMPLETED: { description: 'libvirt finished it' },
+    FAILED: { description: 'libvirt refused or failed it, or it timed out; see error' },
+  } as const,
+});
+
+/** One report of a create, revert or delete in flight. */
+export const SnapshotJobRef = builder.objectRef<SnapshotJobEvent>('SnapshotJob').implement({
+  description:
+    'A create, revert or delete in flight: STARTED, RUNNING about twice a second while ' +
+    'libvirt reports the job (a snapshot or revert that saves or loads memory to a file), ' +
+    'then COMPLETED or FAILED',
+  fields: (t) => ({
+    id: t.exposeID('jobId', { description: 'The job’s ID, the same in each of its reports' }),
+    domain: t.field({
+      type: DomainRef,
+      resolve: async (job, _args, context) => {
+        const domain = await eventDomain(context, job.hostName, job.domainUuid);
+        if (domain === null) {
+          throw notFound(`the domain ${job.domainName} of this job no longer exists`);
+        }
+
+        return domain;
+      },
+    }),
+    operation: t.field({ type: SnapshotJobOperationEnum, resolve: (job) => job.operation }),
+    phase: t.field({ type: SnapshotJobPhaseEnum, resolve: (job) => job.phase }),
+    snapshotName: t.exposeString('snapshotName', {
+      nullable: true,
+      description: 'Null until libvirt has named the snapshot',
+    }),
+    dataTotal: t.float({
+      nullable: true,
+      description: 'Bytes, from libvirt’s job statistics',
+      resolve: (job) => job.dataTotal,
+    }),
+    dataProcessed: t.float({ nullable: true, resolve: (job) => job.dataProcessed }),
+    elapsedMs: t.exposeInt('elapsedMs'),
+    error: t.exposeString('error', { nullable: true, description: 'With FAILED' }),
+  }),
+});
+
 /** The name of the configured host a Host ID names; NOT_FOUND when none has that name. */
 function hostNameFromId(context: Context, id: string): string {
   const name = expectGlobalID(id, 'Host');
@@ -240,6 +290,19 @@ builder.subscriptionFields((t) => ({
       const filter = snapshotEventFilter(context, args);
 
       return replayFrom(() => context.hosts.events.snapshots.stream(filter, args.after));
+    },
+    resolve: freshEvent,
+  }),
+  snapshotJobs: t.field({
+    type: SnapshotJobRef,
+    description: 'Creates, reverts and deletes in flight, as they start, progress and end',
+    args: { domainId: t.arg.id() },
+    subscribe: (_root, args, context) => {
+      const key = isGiven(args.domainId) ? domainKeyFromId(context, args.domainId) : null;
+      const filter: EventFilter<SnapshotJobEvent> = (job) =>
+        key === null || (job.hostName === key.hostName && job.domainUuid === key.uuid);
+
+      return context.hosts.events.jobs.stream(filter);
     },
     resolve: freshEvent,
   }),

@@ -1,10 +1,6 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, open, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Connection,
@@ -18,12 +14,12 @@ import {
   SnapshotCreateFlags,
 } from '../../src/ffi/index.ts';
 import {
-  DISK_TARGET,
-  domainType,
-  QemuDomains,
-  removeQemuDomainByName,
-  TEST_DOMAIN_PREFIX,
-} from '../support/qemu-domain.ts';
+  createMemoryDomain,
+  type MemoryDomain,
+  NVDIMM_MIB,
+  RAM_MIB,
+} from '../support/memory-domain.ts';
+import { DISK_TARGET, QemuDomains } from '../support/qemu-domain.ts';
 
 /**
  * A domain's job while a snapshot runs, on a real libvirtd with QEMU (`qemu:///system`).
@@ -39,15 +35,10 @@ import {
 
 const URI = 'qemu:///system';
 const MIB = 1024 * 1024;
-// The domain's own RAM and the NVDIMM beside it: 448 MiB in all, about a second to save.
-const RAM_MIB = 64;
-const NVDIMM_MIB = 384;
 const POLL_INTERVAL_MS = 100;
 // libvirt holds a query back while a job forbids queries (its first and last steps), at worst
 // until the job ends; more polls in flight than this would only queue behind those.
 const MAX_POLLS_IN_FLIGHT = 3;
-
-const run = promisify(execFile);
 
 let libvirt: Libvirt;
 let connection: Connection;
@@ -75,67 +66,12 @@ afterAll(async () => {
   await libvirt?.close();
 });
 
-interface MemoryDomain {
-  domain: Domain;
-  directory: string;
-}
-
-// A file of `mib` MiB of random bytes: one random MiB written over and over, which QEMU
-// cannot tell from fresh randomness (it only skips zero pages).
-async function writeRandomFile(path: string, mib: number): Promise<void> {
-  const block = randomBytes(MIB);
-  const file = await open(path, 'w');
-  try {
-    for (let written = 0; written < mib; written++) {
-      await file.write(block);
-    }
-  } finally {
-    await file.close();
-  }
-}
-
-// NVDIMMs need ACPI, a NUMA cell and a memory slot under maxMemory. `access='private'`
-// keeps the file as it is: whatever the guest wrote would go to QEMU's own copy.
-function memoryDomainXml(name: string, diskPath: string, nvdimmPath: string): string {
-  return `<domain type='${domainType()}'>
-  <name>${name}</name>
-  <maxMemory slots='1' unit='MiB'>${2 * (RAM_MIB + NVDIMM_MIB)}</maxMemory>
-  <memory unit='MiB'>${RAM_MIB + NVDIMM_MIB}</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <features><acpi/></features>
-  <cpu><numa><cell id='0' cpus='0' memory='${RAM_MIB}' unit='MiB'/></numa></cpu>
-  <on_crash>destroy</on_crash>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='${diskPath}'/>
-      <target dev='${DISK_TARGET}' bus='virtio'/>
-    </disk>
-    <memory model='nvdimm' access='private'>
-      <source><path>${nvdimmPath}</path></source>
-      <target><size unit='MiB'>${NVDIMM_MIB}</size><node>0</node></target>
-    </memory>
-  </devices>
-</domain>`;
-}
-
 /** Defines and starts a throwaway domain with non-zero memory; the test's clean-up removes it. */
-async function createMemoryDomain(): Promise<MemoryDomain> {
-  const name = `${TEST_DOMAIN_PREFIX}${randomBytes(6).toString('hex')}`;
-  const parent = existsSync('/var/lib/libvirt/images') ? '/var/lib/libvirt/images' : tmpdir();
-  const directory = await mkdtemp(join(parent, `${name}-`));
-  disposers.push(() => removeQemuDomainByName(connection, name, directory));
+async function memoryDomain(): Promise<MemoryDomain> {
+  const made = await createMemoryDomain(connection);
+  disposers.push(made.dispose);
 
-  const diskPath = join(directory, 'disk.qcow2');
-  const nvdimmPath = join(directory, 'nvdimm.img');
-  await run('qemu-img', ['create', '-f', 'qcow2', diskPath, '64M']);
-  await writeRandomFile(nvdimmPath, NVDIMM_MIB);
-  const domain = await connection.defineDomain(memoryDomainXml(name, diskPath, nvdimmPath));
-  disposers.push(() => domain.free());
-  await domain.create();
-
-  return { domain, directory };
+  return made;
 }
 
 function externalSnapshotXml(name: string, directory: string): string {
@@ -260,7 +196,7 @@ describe('jobInfo', () => {
   });
 
   it('shows a live external snapshot with memory saving the memory while it runs', async () => {
-    const { domain, directory } = await createMemoryDomain();
+    const { domain, directory } = await memoryDomain();
     const memoryFile = join(directory, 'live.mem');
 
     const polled = await pollJobDuring(domain, () =>
@@ -296,7 +232,7 @@ describe('jobInfo', () => {
 
 describe('abortJob', () => {
   it('aborts a live snapshot with memory, which then fails and leaves no snapshot', async () => {
-    const { domain, directory } = await createMemoryDomain();
+    const { domain, directory } = await memoryDomain();
     // The abort's outcome, once a poll has seen memory being saved.
     let aborting: Promise<unknown> | undefined;
 

@@ -26,6 +26,8 @@ export type CreateSnapshotInput = {
   diskOnly?: InputMaybe<Scalars['Boolean']['input']>;
   disks?: InputMaybe<Array<SnapshotDiskInput>>;
   domainId: Scalars['ID']['input'];
+  /** CONFLICT (TREE_CHANGED) unless the tree is still at this version */
+  expectedTreeVersion?: InputMaybe<Scalars['String']['input']>;
   /** CREATE_HALT */
   halt?: InputMaybe<Scalars['Boolean']['input']>;
   /** CREATE_LIVE: needs memory saved to an external file */
@@ -61,6 +63,10 @@ export type DeleteScope =
   | 'SNAPSHOT_AND_DESCENDANTS';
 
 export type DeleteSnapshotInput = {
+  /** Check and describe; change nothing */
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  /** CONFLICT (TREE_CHANGED) unless the tree is still at this version */
+  expectedTreeVersion?: InputMaybe<Scalars['String']['input']>;
   /** DELETE_METADATA_ONLY */
   metadataOnly?: InputMaybe<Scalars['Boolean']['input']>;
   /** SNAPSHOT by default: its children are re-parented */
@@ -73,6 +79,9 @@ export type DeleteSnapshotPayload = {
   deletedSnapshotIds: Array<Scalars['ID']['output']>;
   deletedSnapshotNames: Array<Scalars['String']['output']>;
   domain: Domain;
+  dryRun: Scalars['Boolean']['output'];
+  /** Children that move up to the parent */
+  reparentedSnapshotIds: Array<Scalars['ID']['output']>;
 };
 
 export type Domain = Node & {
@@ -91,6 +100,8 @@ export type Domain = Node & {
   snapshotCount: Scalars['Int']['output'];
   /** virDomainSnapshotListNames */
   snapshotNames: Array<Scalars['String']['output']>;
+  /** A digest of the snapshots (names, parents, what a redefinition changes) and the current one: it changes whenever any of them does, by anyone */
+  snapshotTreeVersion: Scalars['String']['output'];
   /** virDomainListAllSnapshots */
   snapshots: SnapshotConnection;
   state: DomainState;
@@ -260,6 +271,8 @@ export type RedefineSnapshotInput = {
   /** CREATE_CURRENT */
   current?: InputMaybe<Scalars['Boolean']['input']>;
   domainId: Scalars['ID']['input'];
+  /** CONFLICT (TREE_CHANGED) unless the tree is still at this version */
+  expectedTreeVersion?: InputMaybe<Scalars['String']['input']>;
   /** CREATE_VALIDATE */
   validate?: InputMaybe<Scalars['Boolean']['input']>;
   /** CREATE_REDEFINE: a full <domainsnapshot>, as Snapshot.xml returns it */
@@ -279,6 +292,10 @@ export type RevertTargetState =
   | 'RUNNING';
 
 export type RevertToSnapshotInput = {
+  /** Check and describe; change nothing */
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  /** CONFLICT (TREE_CHANGED) unless the tree is still at this version */
+  expectedTreeVersion?: InputMaybe<Scalars['String']['input']>;
   /** REVERT_FORCE */
   force?: InputMaybe<Scalars['Boolean']['input']>;
   /** REVERT_RESET_NVRAM */
@@ -291,6 +308,9 @@ export type RevertToSnapshotInput = {
 export type RevertToSnapshotPayload = {
   __typename?: 'RevertToSnapshotPayload';
   domain: Domain;
+  dryRun: Scalars['Boolean']['output'];
+  /** The domain’s state after the revert */
+  resultingState: DomainState;
   snapshot: Snapshot;
 };
 
@@ -447,6 +467,39 @@ export type SnapshotFilter = {
   roots?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** A create, revert or delete in flight: STARTED, RUNNING about twice a second while libvirt reports the job (a snapshot or revert that saves or loads memory to a file), then COMPLETED or FAILED */
+export type SnapshotJob = {
+  __typename?: 'SnapshotJob';
+  dataProcessed?: Maybe<Scalars['Float']['output']>;
+  /** Bytes, from libvirt’s job statistics */
+  dataTotal?: Maybe<Scalars['Float']['output']>;
+  domain: Domain;
+  elapsedMs: Scalars['Int']['output'];
+  /** With FAILED */
+  error?: Maybe<Scalars['String']['output']>;
+  /** The job’s ID, the same in each of its reports */
+  id: Scalars['ID']['output'];
+  operation: SnapshotJobOperation;
+  phase: SnapshotJobPhase;
+  /** Null until libvirt has named the snapshot */
+  snapshotName?: Maybe<Scalars['String']['output']>;
+};
+
+export type SnapshotJobOperation =
+  | 'CREATE'
+  | 'DELETE'
+  | 'REVERT';
+
+export type SnapshotJobPhase =
+  /** libvirt finished it */
+  | 'COMPLETED'
+  /** libvirt refused or failed it, or it timed out; see error */
+  | 'FAILED'
+  /** libvirt reports the job, with its byte counts where it has them */
+  | 'RUNNING'
+  /** The server is about to call libvirt */
+  | 'STARTED';
+
 export type SnapshotKind =
   | 'ACTIVE'
   | 'DISK_ONLY'
@@ -499,6 +552,8 @@ export type Subscription = {
   domainEvents: DomainEvent;
   /** Each change of a snapshot as it happens; with after, first the events since that ID from the log the server keeps. Every argument given narrows the events; an empty types is every type. */
   snapshotEvents: SnapshotEvent;
+  /** Creates, reverts and deletes in flight, as they start, progress and end */
+  snapshotJobs: SnapshotJob;
 };
 
 
@@ -512,4 +567,9 @@ export type SubscriptionSnapshotEventsArgs = {
   domainId?: InputMaybe<Scalars['ID']['input']>;
   hostId?: InputMaybe<Scalars['ID']['input']>;
   types?: InputMaybe<Array<SnapshotEventType>>;
+};
+
+
+export type SubscriptionSnapshotJobsArgs = {
+  domainId?: InputMaybe<Scalars['ID']['input']>;
 };

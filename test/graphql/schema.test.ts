@@ -19,6 +19,7 @@ import {
   isObjectType,
   isScalarType,
   Kind,
+  type ObjectTypeExtensionNode,
   parse,
   print,
   buildSchema as schemaFromSdl,
@@ -33,9 +34,9 @@ import { printSchemaSdl } from '../../src/resolvers/index.ts';
 const API_MD = readFileSync(new URL('../../../shared/API.md', import.meta.url), 'utf8');
 const SCHEMA_FILE = new URL('../../schema/schema.graphql', import.meta.url);
 
-// The sections whose graphql blocks this file checks; Safety (with its `extend type
-// Subscription { snapshotJobs }`) comes later.
-const SECTIONS = ['Identity', 'Types', 'Mutations', 'Subscriptions'];
+// The sections whose graphql blocks this file checks; Safety's `extend type` blocks are
+// checked on their own, below.
+const SECTIONS = ['Identity', 'Types', 'Mutations', 'Subscriptions', 'Safety'];
 const BUILT_IN_SCALARS = new Set(['ID', 'String', 'Int', 'Float', 'Boolean']);
 
 const printed = printSchemaSdl();
@@ -427,6 +428,13 @@ function identityContract(): { node: TypeDefinitionNode; implementers: string[] 
   return { node: node as TypeDefinitionNode, implementers };
 }
 
+/** Safety's `extend type` blocks: the fields they add to types defined elsewhere. */
+function safetyExtensions(): ObjectTypeExtensionNode[] {
+  return [...section('Safety').matchAll(/^```graphql\n([\s\S]*?)^```$/gm)]
+    .flatMap((match) => parse(match[1] ?? '').definitions)
+    .filter((definition) => definition.kind === Kind.OBJECT_TYPE_EXTENSION);
+}
+
 describe('schema/schema.graphql', () => {
   it('is the schema the server prints', () => {
     const file = readFileSync(SCHEMA_FILE, 'utf8');
@@ -452,6 +460,39 @@ describe('the schema against API.md', () => {
       expect(definitionMismatches(definition, schema)).toEqual([]);
     },
   );
+
+  it.each(safetyExtensions().map((extension) => [extension.name.value, extension] as const))(
+    'has the fields Safety adds to %s',
+    (name, extension) => {
+      const type = schema.getType(name);
+      const fields =
+        type !== undefined && type !== null && isObjectType(type) ? type.getFields() : {};
+      const mismatches = (extension.fields ?? []).flatMap((field) =>
+        fieldMismatches(`${name}.${field.name.value}`, field, fields[field.name.value]),
+      );
+
+      expect(mismatches).toEqual([]);
+    },
+  );
+
+  it('takes expectedTreeVersion on every mutation, and dryRun on revert and delete', () => {
+    const mutations = Object.values(schema.getMutationType()?.getFields() ?? {});
+    const inputs = mutations.map((mutation) => {
+      const input = getNamedType(mutation.args.find((arg) => arg.name === 'input')?.type);
+      const fields = input !== undefined && isInputObjectType(input) ? input.getFields() : {};
+
+      return [mutation.name, fields] as const;
+    });
+
+    expect(inputs).toHaveLength(4);
+    for (const [mutation, fields] of inputs) {
+      expect(String(fields.expectedTreeVersion?.type), mutation).toBe('String');
+      const dryRun = ['revertToSnapshot', 'deleteSnapshot'].includes(mutation)
+        ? 'Boolean'
+        : 'undefined';
+      expect(String(fields.dryRun?.type), mutation).toBe(dryRun);
+    }
+  });
 
   it('finds the types API.md writes only as comments', () => {
     const names = commentedTypeUses(definitions).map((use) => use.name);

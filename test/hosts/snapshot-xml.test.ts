@@ -180,6 +180,15 @@ function parseError(xml: string): SnapshotXmlError {
 }
 
 describe('parseSnapshotXml', () => {
+  it('tells whether the document embeds the domain, which a revert without force needs', () => {
+    expect(parseSnapshotXml(SHUTOFF_SNAPSHOT).hasDomainDefinition).toBe(true);
+    expect(parseSnapshotXml(snapshotWith('')).hasDomainDefinition).toBe(false);
+    expect(
+      parseSnapshotXml(snapshotWith('<description>&lt;domain type="kvm"&gt;</description>'))
+        .hasDomainDefinition,
+    ).toBe(false);
+  });
+
   it('reads a snapshot of a running domain as the test driver writes it', () => {
     expect(parseSnapshotXml(RUNNING_SNAPSHOT)).toEqual({
       name: 's1',
@@ -191,6 +200,7 @@ describe('parseSnapshotXml', () => {
       disks: [{ name: 'vda', mode: 'INTERNAL', driverType: null, sourceFile: null }],
       kind: 'ACTIVE',
       location: 'INTERNAL',
+      hasDomainDefinition: true,
     } satisfies SnapshotDocument);
   });
 
@@ -256,6 +266,7 @@ describe('parseSnapshotXml', () => {
       ],
       kind: 'DISK_ONLY',
       location: 'EXTERNAL',
+      hasDomainDefinition: true,
     } satisfies SnapshotDocument);
   });
 

@@ -60,6 +60,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     pageSizeCap: options.pageSizeCap ?? LIMIT_DEFAULTS.pageSizeCap,
     watchIntervalMs: options.watchIntervalMs ?? 1000,
     sweepIntervalMs: 60_000,
+    jobTimeoutMs: 600_000,
+    jobPollMs: 500,
     logLevel: 'silent',
     ...options.config,
   };

@@ -90,13 +90,18 @@ function domainXml(name: string, diskPath: string, memoryMiB = 64): string {
   <os><type arch='x86_64' machine='pc'>hvm</type></os>
   <on_crash>destroy</on_crash>
   <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='${diskPath}'/>
-      <target dev='${DISK_TARGET}' bus='virtio'/>
-    </disk>
+    ${qcow2DiskXml(diskPath)}
   </devices>
 </domain>`;
+}
+
+/** The `<disk>` of a test domain: the qcow2 file at `path`, as its virtio disk DISK_TARGET. */
+export function qcow2DiskXml(path: string): string {
+  return `<disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='${path}'/>
+      <target dev='${DISK_TARGET}' bus='virtio'/>
+    </disk>`;
 }
 
 /**

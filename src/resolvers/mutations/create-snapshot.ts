@@ -1,8 +1,13 @@
 import { badInput } from '../../errors.ts';
-import { createFlags } from '../../hosts/snapshot-flags.ts';
+import { checkCreateFlags, createFlags } from '../../hosts/snapshot-flags.ts';
 import { createSnapshot } from '../../hosts/snapshot-mutations.ts';
 import { documentSnapshotName } from '../../hosts/snapshot-name.ts';
-import { buildSnapshotXml, SnapshotXmlError } from '../../hosts/snapshot-xml.ts';
+import {
+  buildSnapshotXml,
+  checkSnapshotDocument,
+  type RequestedSnapshot,
+  SnapshotXmlError,
+} from '../../hosts/snapshot-xml.ts';
 import { requireOperator } from '../access.ts';
 import { builder } from '../builder.ts';
 import { DomainRef } from '../domain.ts';
@@ -49,6 +54,9 @@ builder.relayMutationField(
       atomic: t.boolean(flagField('CREATE_ATOMIC')),
       live: t.boolean(flagField('CREATE_LIVE: needs memory saved to an external file')),
       validate: t.boolean(flagField('CREATE_VALIDATE')),
+      expectedTreeVersion: t.string({
+        description: 'CONFLICT (TREE_CHANGED) unless the tree is still at this version',
+      }),
     }),
   },
   {
@@ -63,8 +71,15 @@ builder.relayMutationField(
       }
 
       let xml: string;
+      // What the snapshot asks for, to check the flags against; null for a document libvirt
+      // is left to judge.
+      let requested: RequestedSnapshot | null;
       try {
         xml = input.xml ?? buildSnapshotXml(input);
+        requested =
+          input.xml === null || input.xml === undefined
+            ? { memory: input.memory?.mode ?? 'NO' }
+            : checkSnapshotDocument(input.xml, 'create', domain);
       } catch (error) {
         if (error instanceof SnapshotXmlError) {
           throw badInput(error.message);
@@ -73,8 +88,14 @@ builder.relayMutationField(
         throw error;
       }
 
+      if (requested !== null) {
+        checkCreateFlags(input, requested.memory);
+      }
+
       const name = input.xml ? documentSnapshotName(input.xml) : (input.name ?? null);
-      const result = await createSnapshot(domain.host, domain.uuid, xml, name, createFlags(input));
+      const result = await createSnapshot(domain.host, domain.uuid, xml, name, createFlags(input), {
+        expectedTreeVersion: input.expectedTreeVersion,
+      });
       context.trees.forget(domain.host, domain.uuid);
       if (input.noMetadata === true) {
         return { snapshot: null, domain: result.domain };

@@ -1,4 +1,4 @@
-import { deleteSnapshot } from '../../hosts/snapshot-mutations.ts';
+import { deleteSnapshot, planDelete } from '../../hosts/snapshot-mutations.ts';
 import { requireOperator } from '../access.ts';
 import { builder, encodeGlobalID } from '../builder.ts';
 import { DomainRef } from '../domain.ts';
@@ -16,20 +16,29 @@ builder.relayMutationField(
         description: 'SNAPSHOT by default: its children are re-parented',
       }),
       metadataOnly: t.boolean({ description: 'DELETE_METADATA_ONLY' }),
+      expectedTreeVersion: t.string({
+        description: 'CONFLICT (TREE_CHANGED) unless the tree is still at this version',
+      }),
+      dryRun: t.boolean({ description: 'Check and describe; change nothing' }),
     }),
   },
   {
     resolve: async (_root, { input }, context) => {
       requireOperator(context, 'deleteSnapshot');
       const { domain, name } = await snapshotFromId(context, input.snapshotId);
-      const result = await deleteSnapshot(
+      const dryRun = input.dryRun === true;
+      const result = await (dryRun ? planDelete : deleteSnapshot)(
         domain.host,
         domain.uuid,
         name,
         input.scope ?? 'SNAPSHOT',
         input.metadataOnly ?? false,
+        input,
       );
-      context.trees.forget(domain.host, domain.uuid);
+      if (!dryRun) {
+        context.trees.forget(domain.host, domain.uuid);
+      }
+
       const idOf = (snapshot: string) =>
         encodeGlobalID('Snapshot', encodeKey([domain.host.name, domain.uuid, snapshot]));
 
@@ -38,6 +47,7 @@ builder.relayMutationField(
         deletedSnapshotNames: result.deletedNames,
         reparentedSnapshotIds: result.reparentedNames.map(idOf),
         domain: result.domain,
+        dryRun,
       };
     },
   },
@@ -45,6 +55,11 @@ builder.relayMutationField(
     outputFields: (t) => ({
       deletedSnapshotIds: t.idList({ resolve: (payload) => payload.deletedSnapshotIds }),
       deletedSnapshotNames: t.stringList({ resolve: (payload) => payload.deletedSnapshotNames }),
+      reparentedSnapshotIds: t.idList({
+        description: 'Children that move up to the parent',
+        resolve: (payload) => payload.reparentedSnapshotIds,
+      }),
+      dryRun: t.boolean({ resolve: (payload) => payload.dryRun }),
       domain: t.field({ type: DomainRef, resolve: (payload) => payload.domain }),
     }),
   },

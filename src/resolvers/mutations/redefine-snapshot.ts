@@ -1,4 +1,6 @@
+import { badInput } from '../../errors.ts';
 import { redefineSnapshot } from '../../hosts/snapshot-mutations.ts';
+import { checkSnapshotDocument, SnapshotXmlError } from '../../hosts/snapshot-xml.ts';
 import { requireOperator } from '../access.ts';
 import { builder } from '../builder.ts';
 import { DomainRef } from '../domain.ts';
@@ -17,12 +19,25 @@ builder.relayMutationField(
       }),
       current: t.boolean({ description: 'CREATE_CURRENT' }),
       validate: t.boolean({ description: 'CREATE_VALIDATE' }),
+      expectedTreeVersion: t.string({
+        description: 'CONFLICT (TREE_CHANGED) unless the tree is still at this version',
+      }),
     }),
   },
   {
     resolve: async (_root, { input }, context) => {
       requireOperator(context, 'redefineSnapshot');
       const domain = await domainFromId(context, input.domainId);
+      try {
+        checkSnapshotDocument(input.xml, 'redefine', domain);
+      } catch (error) {
+        if (error instanceof SnapshotXmlError) {
+          throw badInput(error.message);
+        }
+
+        throw error;
+      }
+
       const result = await redefineSnapshot(domain.host, domain.uuid, input.xml, input);
       context.trees.forget(domain.host, domain.uuid);
       const document = (await context.trees.get(domain.host, domain.uuid)).get(result.name);

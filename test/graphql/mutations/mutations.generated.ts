@@ -13,6 +13,8 @@ export type CreateSnapshotInput = {
   diskOnly?: boolean | null | undefined;
   disks?: Array<SnapshotDiskInput> | null | undefined;
   domainId: string | number;
+  /** CONFLICT (TREE_CHANGED) unless the tree is still at this version */
+  expectedTreeVersion?: string | null | undefined;
   /** CREATE_HALT */
   halt?: boolean | null | undefined;
   /** CREATE_LIVE: needs memory saved to an external file */
@@ -41,6 +43,10 @@ export type DeleteScope =
   | 'SNAPSHOT_AND_DESCENDANTS';
 
 export type DeleteSnapshotInput = {
+  /** Check and describe; change nothing */
+  dryRun?: boolean | null | undefined;
+  /** CONFLICT (TREE_CHANGED) unless the tree is still at this version */
+  expectedTreeVersion?: string | null | undefined;
   /** DELETE_METADATA_ONLY */
   metadataOnly?: boolean | null | undefined;
   /** SNAPSHOT by default: its children are re-parented */
@@ -62,6 +68,8 @@ export type RedefineSnapshotInput = {
   /** CREATE_CURRENT */
   current?: boolean | null | undefined;
   domainId: string | number;
+  /** CONFLICT (TREE_CHANGED) unless the tree is still at this version */
+  expectedTreeVersion?: string | null | undefined;
   /** CREATE_VALIDATE */
   validate?: boolean | null | undefined;
   /** CREATE_REDEFINE: a full <domainsnapshot>, as Snapshot.xml returns it */
@@ -75,6 +83,10 @@ export type RevertTargetState =
   | 'RUNNING';
 
 export type RevertToSnapshotInput = {
+  /** Check and describe; change nothing */
+  dryRun?: boolean | null | undefined;
+  /** CONFLICT (TREE_CHANGED) unless the tree is still at this version */
+  expectedTreeVersion?: string | null | undefined;
   /** REVERT_FORCE */
   force?: boolean | null | undefined;
   /** REVERT_RESET_NVRAM */
