@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { DomainRecord, Host } from '../hosts/host.ts';
-import { SnapshotTree } from '../hosts/snapshot-tree.ts';
+import { type DomainRecord, type Host, sameSnapshots } from '../hosts/host.ts';
+import type { SnapshotTree } from '../hosts/snapshot-tree.ts';
 import type { Events } from './events.ts';
 import { publishSnapshotChanges } from './publish.ts';
 import { diffTrees } from './tree-diff.ts';
@@ -166,7 +166,7 @@ export class SnapshotWatcher {
         // redefined) before this look: without a tree to compare with, the first look at the
         // domain would take its snapshots as known and send nothing for them.
         if (host.knownTree(domain.uuid) === undefined) {
-          host.remember(domain.uuid, new SnapshotTree([], null));
+          host.rememberAsNew(domain.uuid);
         }
       } else if (known.state !== domain.state) {
         this.#domainEvent(host, 'STATE_CHANGED', domain.uuid, domain.name, domain.state);
@@ -183,6 +183,7 @@ export class SnapshotWatcher {
   // A domain that is gone takes its snapshots with it: one DELETED each, then UNDEFINED.
   #undefined(host: Host, uuid: string, name: string): void {
     const tree = host.knownTree(uuid);
+    host.forget(uuid);
     if (tree !== undefined) {
       const changes = tree
         .topological()
@@ -195,7 +196,6 @@ export class SnapshotWatcher {
       );
     }
 
-    host.forget(uuid);
     this.#domainEvent(host, 'UNDEFINED', uuid, name, null);
   }
 
@@ -210,11 +210,7 @@ export class SnapshotWatcher {
     let tree: SnapshotTree;
     if (known !== undefined && !sweep) {
       const summary = await host.snapshotSummary(uuid);
-      const same =
-        summary.current === known.current &&
-        summary.names.length === known.size &&
-        summary.names.every((name) => known.has(name));
-      if (same) {
+      if (sameSnapshots(known, summary)) {
         return;
       }
 
@@ -228,6 +224,7 @@ export class SnapshotWatcher {
       return;
     }
 
+    host.remember(uuid, tree);
     if (known !== undefined) {
       const changes = diffTrees(known, tree, { kind: 'external' });
       publishSnapshotChanges(
@@ -237,8 +234,6 @@ export class SnapshotWatcher {
         'EXTERNAL',
       );
     }
-
-    host.remember(uuid, tree);
   }
 
   #hostEvent(host: Host, type: 'HOST_CONNECTED' | 'HOST_DISCONNECTED'): void {

@@ -58,6 +58,8 @@ export class Host {
   // the mutations that have started on it, so that the watcher can tell its own reading was
   // overtaken by one.
   readonly #known = new Map<string, SnapshotTree>();
+  // Known trees that stand for a domain not read yet (rememberAsNew).
+  readonly #provisional = new WeakSet<SnapshotTree>();
   readonly #versions = new Map<string, Map<string, SnapshotTree>>();
   readonly #generations = new Map<string, number>();
   // Each domain's lifecycle registration (undefined while it is being made).
@@ -266,10 +268,44 @@ export class Host {
     return this.#known.get(uuid);
   }
 
-  /** Records the tree the server has now told subscribers about. */
+  /**
+   * The domain's tree for a query, at least as new as the last event sent about it: one
+   * listing of names (no XML), and the tree the server has told subscribers about when the
+   * names and the current snapshot are still the same, which they mostly are. Otherwise the
+   * XML of the new snapshots and of the children of gone ones is read, as the watcher will
+   * read it, which then tells subscribers. A domain not read yet is read whole.
+   */
+  async queryTree(uuid: string): Promise<SnapshotTree> {
+    const known = this.#known.get(uuid);
+    if (known === undefined || !this.connected || this.#provisional.has(known)) {
+      return this.snapshotTree(uuid);
+    }
+
+    const summary = await this.snapshotSummary(uuid);
+    if (sameSnapshots(known, summary)) {
+      return known;
+    }
+
+    return this.refreshTree(uuid, known, summary);
+  }
+
+  /**
+   * Records the tree the server tells subscribers about next: called before the events go
+   * out, so that a query made on an event answers with the state after it.
+   */
   remember(uuid: string, tree: SnapshotTree): void {
     this.#known.set(uuid, tree);
     this.recordVersion(uuid, tree);
+  }
+
+  /**
+   * Records an empty tree to compare a newly defined domain with, so that each of its
+   * snapshots is news; queries read such a domain from libvirt until it is compared.
+   */
+  rememberAsNew(uuid: string): void {
+    const empty = new SnapshotTree([], null);
+    this.#provisional.add(empty);
+    this.#known.set(uuid, empty);
   }
 
   /**
@@ -581,4 +617,16 @@ export class Host {
 
     return this.#call(() => use(domain));
   }
+}
+
+/** Whether `tree` has exactly the snapshots and the current snapshot of `summary`. */
+export function sameSnapshots(
+  tree: SnapshotTree,
+  summary: { names: string[]; current: string | null },
+): boolean {
+  return (
+    summary.current === tree.current &&
+    summary.names.length === tree.size &&
+    summary.names.every((name) => tree.has(name))
+  );
 }

@@ -95,6 +95,7 @@ async function observed<T>(
   const changed = { hostName: host.name, uuid, name: domain.name };
   const before = await host.snapshotTree(uuid);
   const known = host.knownTree(uuid);
+  host.remember(uuid, before);
   if (known !== undefined) {
     publishSnapshotChanges(
       host.events,
@@ -104,7 +105,6 @@ async function observed<T>(
     );
   }
 
-  host.remember(uuid, before);
   assertTreeVersion(host, uuid, before, guard.expectedTreeVersion);
   let value: T;
   try {
@@ -112,8 +112,8 @@ async function observed<T>(
   } finally {
     // Also after a failure: a delete made one snapshot at a time may have got part way.
     const after = await host.snapshotTree(uuid);
-    publishSnapshotChanges(host.events, changed, diffTrees(before, after, cause(before)), 'API');
     host.remember(uuid, after);
+    publishSnapshotChanges(host.events, changed, diffTrees(before, after, cause(before)), 'API');
   }
 
   return { value, before, after: host.knownTree(uuid) as SnapshotTree };

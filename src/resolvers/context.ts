@@ -23,12 +23,12 @@ export interface Context {
 export class TreeCache {
   readonly #trees = new Map<string, Promise<SnapshotTree>>();
 
-  /** The domain's tree, read from libvirt the first time this operation asks. */
+  /** The domain's tree as the host has it for queries, fetched once per operation. */
   get(host: Host, uuid: string): Promise<SnapshotTree> {
     const key = `${host.name}\u0000${uuid}`;
     let tree = this.#trees.get(key);
     if (tree === undefined) {
-      tree = host.snapshotTree(uuid);
+      tree = host.queryTree(uuid);
       tree.catch(() => this.#trees.delete(key));
       this.#trees.set(key, tree);
     }

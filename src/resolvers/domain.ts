@@ -46,7 +46,7 @@ builder.node(DomainRef, {
         const tree = await context.trees.get(domain.host, domain.uuid);
         const current = tree.current === null ? undefined : tree.get(tree.current);
 
-        return current === undefined ? null : snapshotRecord(domain, current);
+        return current === undefined ? null : snapshotRecord(domain, current, tree);
       },
     }),
     snapshot: t.field({
@@ -55,9 +55,10 @@ builder.node(DomainRef, {
       description: 'virDomainSnapshotLookupByName; null when no snapshot has that name',
       args: { name: t.arg.string({ required: true }) },
       resolve: async (domain, args, context) => {
-        const document = (await context.trees.get(domain.host, domain.uuid)).get(args.name);
+        const tree = await context.trees.get(domain.host, domain.uuid);
+        const document = tree.get(args.name);
 
-        return document === undefined ? null : snapshotRecord(domain, document);
+        return document === undefined ? null : snapshotRecord(domain, document, tree);
       },
     }),
     snapshotCount: t.int({
@@ -85,7 +86,7 @@ builder.node(DomainRef, {
           ]);
           const ordered = tree.sort(tree.topological(), args.order ?? 'TOPOLOGICAL');
           const chosen = selected === null ? ordered : ordered.filter((s) => selected.has(s.name));
-          const records = chosen.map((document) => snapshotRecord(domain, document));
+          const records = chosen.map((document) => snapshotRecord(domain, document, tree));
 
           return paginate(records, args, context.pageSizeCap);
         },

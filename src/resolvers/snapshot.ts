@@ -65,6 +65,17 @@ function treeOf(snapshot: SnapshotRecord, context: Context): Promise<SnapshotTre
   return context.trees.get(snapshot.domain.host, snapshot.domain.uuid);
 }
 
+/** `answer` of the snapshot's tree: at once when the record has it, else once it is read. */
+function fromTree<T>(
+  snapshot: SnapshotRecord,
+  context: Context,
+  answer: (tree: SnapshotTree) => T,
+): T | Promise<T> {
+  return snapshot.tree === undefined
+    ? treeOf(snapshot, context).then(answer)
+    : answer(snapshot.tree);
+}
+
 // The snapshot's subtree as a connection: children or all descendants.
 function subtree(descendants: boolean) {
   return async (
@@ -89,7 +100,7 @@ function subtree(descendants: boolean) {
     const chosen = selected === null ? ordered : ordered.filter((s) => selected.has(s.name));
 
     return paginate(
-      chosen.map((document) => snapshotRecord(snapshot.domain, document)),
+      chosen.map((document) => snapshotRecord(snapshot.domain, document, tree)),
       args,
       context.pageSizeCap,
     );
@@ -139,8 +150,8 @@ builder.node(SnapshotRef, {
     disks: t.field({ type: [SnapshotDiskRef], resolve: (s) => s.document.disks }),
     isCurrent: t.boolean({
       description: 'virDomainSnapshotIsCurrent, read from the domain’s current snapshot',
-      resolve: async (snapshot, _args, context) =>
-        (await treeOf(snapshot, context)).current === snapshot.name,
+      resolve: (snapshot, _args, context) =>
+        fromTree(snapshot, context, (tree) => tree.current === snapshot.name),
     }),
     hasMetadata: t.boolean({
       description: 'virDomainSnapshotHasMetadata',
@@ -150,21 +161,23 @@ builder.node(SnapshotRef, {
       type: SnapshotRef,
       nullable: true,
       description: 'virDomainSnapshotGetParent; null for a root',
-      resolve: async (snapshot, _args, context) => {
-        const tree = await treeOf(snapshot, context);
-        const parent = tree.parentOf(snapshot.name);
-        const document = parent === null ? undefined : tree.get(parent);
+      resolve: (snapshot, _args, context) =>
+        fromTree(snapshot, context, (tree) => {
+          const parent = tree.parentOf(snapshot.name);
+          const document = parent === null ? undefined : tree.get(parent);
 
-        return document === undefined ? null : snapshotRecord(snapshot.domain, document);
-      },
+          return document === undefined ? null : snapshotRecord(snapshot.domain, document, tree);
+        }),
     }),
     ancestors: t.field({
       type: [SnapshotRef],
       description: 'The parent first, the root last',
-      resolve: async (snapshot, _args, context) =>
-        (await treeOf(snapshot, context))
-          .ancestors(snapshot.name)
-          .map((document) => snapshotRecord(snapshot.domain, document)),
+      resolve: (snapshot, _args, context) =>
+        fromTree(snapshot, context, (tree) =>
+          tree
+            .ancestors(snapshot.name)
+            .map((document) => snapshotRecord(snapshot.domain, document, tree)),
+        ),
     }),
     children: t.connection(
       {

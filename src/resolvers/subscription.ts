@@ -244,9 +244,9 @@ function snapshotEventFilter(
 
 /**
  * The subscription's root resolver: hands the event on, and empties the operation's tree
- * cache first, so that each event is resolved against libvirt as it is now and not against
- * the trees an earlier event of the same subscription read. Events are resolved one at a
- * time, each before the next is read.
+ * cache first, so that each event is resolved against the host's tree after it (recorded
+ * before the event was sent) and not against the trees an earlier event of the same
+ * subscription read. Events are resolved one at a time, each before the next is read.
  */
 function freshEvent<E>(event: E, _args: unknown, context: Context): E {
   context.trees.clear();

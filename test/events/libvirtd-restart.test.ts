@@ -282,6 +282,12 @@ describe('a libvirtd restart', () => {
         both.map(() => ({ type: 'CREATED', origin: 'EXTERNAL', snapshotName: 'during' })),
       );
       const duringLatencyMs = Math.round(performance.now() - reconnected);
+      // A query sent on that event answers with the state after it.
+      const afterEvent = await server.data(RestartDomainDocument, { name: qemuDomain.name });
+      expect(afterEvent.domain?.snapshots.nodes.map((node) => node.name).sort()).toEqual([
+        'before',
+        'during',
+      ]);
       await server.data(RestartCreateDocument, { domainId: domain.id, name: 'after' });
       expect(await nextOfEach(both, 1000)).toEqual(
         both.map(() => ({ type: 'CREATED', origin: 'API', snapshotName: 'after' })),
