@@ -1,4 +1,4 @@
-import { badInput, notFound } from '../errors.ts';
+import { ApiError, badInput, notFound } from '../errors.ts';
 import {
   type DomainEvent,
   type EventFilter,
@@ -100,9 +100,15 @@ export const SnapshotEventRef = builder.objectRef<SnapshotEvent>('SnapshotEvent'
           return null;
         }
 
-        const document = (await context.trees.get(domain.host, domain.uuid)).get(
-          event.snapshotName,
-        );
+        // The domain may be undefined while the event is resolved: its snapshots are gone.
+        const tree = await context.trees.get(domain.host, domain.uuid).catch((error: unknown) => {
+          if (error instanceof ApiError && error.code === 'NOT_FOUND') {
+            return null;
+          }
+
+          throw error;
+        });
+        const document = tree?.get(event.snapshotName);
 
         return document === undefined ? null : snapshotRecord(domain, document);
       },
