@@ -20,9 +20,9 @@
 //
 // Last, the server's libvirt share: the batch a cold read runs (`snapshotListing`: one
 // listing, one XML per snapshot, the current one) timed through the binding in this process,
-// with the libvirt calls it makes, the parse of every XML and the tree's build, and the one
-// listing of names a warm query makes (`snapshotSummary`); the rest of a warm query is
-// GraphQL, JSON and HTTP. Medians throughout; ratios against the server; a
+// with the libvirt calls it makes, the parse of every XML and the tree's build, and what a
+// warm query asks (`snapshotCountAndCurrent`); the rest of a warm query is GraphQL, JSON and
+// HTTP. Medians throughout; ratios against the server; a
 // pass/fail mark for each target of issue 7 (at 1,000 snapshots). With --json, the results
 // are written to FILE; with --cpu-prof, each server writes a V8 CPU profile to DIR.
 //
@@ -93,8 +93,8 @@ interface SizeResult {
   serverRssMiB: number;
   responseBytes: number;
   breakdown: {
-    /** The names and the current snapshot, no XML: what a warm query asks libvirt. */
-    summary: number;
+    /** How many snapshots and which is current: all a warm query asks libvirt. */
+    glance: number;
     listing: number;
     libvirtCalls: Record<string, number>;
     parseAll: number;
@@ -315,9 +315,9 @@ async function measureBreakdown(libvirt: Libvirt, bench: BenchDomain, repetition
   const buildTree = await timeRepeated(repetitions, async () => {
     new SnapshotTree(documents, listing.current).topological();
   });
-  const summary = await timeRepeated(repetitions, () => bench.domain.snapshotSummary());
+  const glance = await timeRepeated(repetitions, () => bench.domain.snapshotCountAndCurrent());
 
-  return { listing: listingMs, libvirtCalls, parseAll, buildTree, summary };
+  return { listing: listingMs, libvirtCalls, parseAll, buildTree, glance };
 }
 
 async function measureVirsh(bench: BenchDomain, repetitions: number) {
@@ -399,16 +399,16 @@ function printTable(results: SizeResult[]): void {
 
   console.log('\nWhere the time goes (libvirt through the binding, in this process):');
   for (const r of results) {
-    const { summary, listing, libvirtCalls, parseAll, buildTree } = r.breakdown;
+    const { glance, listing, libvirtCalls, parseAll, buildTree } = r.breakdown;
     const calls = Object.entries(libvirtCalls)
       .map(([name, count]) => `${name.replace(/^vir/, '')} ${count}`)
       .join(', ');
     console.log(
       `  ${r.size}: cold reads listing+XML ${fixed(listing)} ms (${calls}) and parses every ` +
-        `XML ${fixed(parseAll)} ms; warm asks libvirt only for names and the current ` +
-        `snapshot, ${fixed(summary, 2)} ms, and answers from the tree the watcher keeps ` +
+        `XML ${fixed(parseAll)} ms; warm asks libvirt only how many snapshots there are and ` +
+        `which is current, ${fixed(glance, 2)} ms, and answers from the tree the watcher keeps ` +
         `(tree ${fixed(buildTree, 2)} ms to build); the rest of warm (GraphQL, JSON ` +
-        `${fixed(r.responseBytes / 1024, 0)} KiB, HTTP) ≈ ${fixed(r.serverWarm - summary)} ms`,
+        `${fixed(r.responseBytes / 1024, 0)} KiB, HTTP) ≈ ${fixed(r.serverWarm - glance)} ms`,
     );
   }
 }

@@ -24,6 +24,45 @@ interface KnownDomain {
   state: string;
 }
 
+// How long a change must hold still before the watcher takes it, and how often it waits.
+const SETTLE_MS = 50;
+const SETTLE_TRIES = 5;
+
+type Summary = Awaited<ReturnType<Host['snapshotSummary']>>;
+
+function sameSummary(a: Summary, b: Summary): boolean {
+  return (
+    a.current === b.current &&
+    a.names.length === b.names.length &&
+    a.names.every((name, index) => b.names[index] === name)
+  );
+}
+
+/**
+ * The domain's names and current snapshot when they differ from `known`, once two reads
+ * SETTLE_MS apart agree; null when they do not differ. libvirt lists a snapshot that another
+ * client is still creating before it makes it current (the QEMU driver runs qemu-img in
+ * between), and a look in that moment would send the snapshot as created, then as reverted to.
+ */
+async function settledSummary(
+  host: Host,
+  uuid: string,
+  known: SnapshotTree,
+): Promise<Summary | null> {
+  let summary = await host.snapshotSummary(uuid);
+  for (let tries = 0; tries < SETTLE_TRIES && !sameSnapshots(known, summary); tries++) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const again = await host.snapshotSummary(uuid);
+    if (sameSummary(summary, again)) {
+      break;
+    }
+
+    summary = again;
+  }
+
+  return sameSnapshots(known, summary) ? null : summary;
+}
+
 /**
  * Compares libvirt with what the server last told subscribers, and sends the differences as
  * EXTERNAL events: libvirt itself sends no event when a snapshot is created or deleted.
@@ -43,6 +82,8 @@ export class SnapshotWatcher {
   #running: Promise<void> | undefined;
   #lastSweep = Date.now();
   #soon: NodeJS.Timeout | undefined;
+  // The look queued behind the one in progress, for lookNow.
+  #next: Promise<void> | undefined;
   #stopped = false;
 
   constructor(hosts: Host[], events: Events, logger: Logger, options: WatcherOptions = {}) {
@@ -59,6 +100,8 @@ export class SnapshotWatcher {
       // A lifecycle event (a domain started, stopped, defined, reverted) is a reason to look
       // now rather than at the next tick; which domain it was comes from the registration.
       host.setLifecycleListener(() => this.#lookSoon());
+      // So is a query that finds libvirt other than the tree it would answer with.
+      host.setLookNow(() => this.lookNow());
     }
 
     await this.tick();
@@ -69,8 +112,40 @@ export class SnapshotWatcher {
     }, this.#intervalMs);
   }
 
+  /** A look that starts after the one in progress; whoever asks meanwhile shares it. */
+  lookNow(): Promise<void> {
+    if (this.#stopped) {
+      return Promise.resolve();
+    }
+
+    if (this.#next === undefined) {
+      // Taken off before the look starts, so that a change seen during it gets a look of its
+      // own; `then` runs later than this assignment, whatever is running now.
+      const next: Promise<void> = this.#idle().then(() => {
+        if (this.#next === next) {
+          this.#next = undefined;
+        }
+
+        return this.tick();
+      });
+      this.#next = next;
+    }
+
+    return this.#next;
+  }
+
+  async #idle(): Promise<void> {
+    while (this.#running !== undefined) {
+      await this.#running;
+    }
+  }
+
   /** Stops watching, after the look in progress. */
   async stop(): Promise<void> {
+    for (const host of this.#hosts) {
+      host.setLookNow(undefined);
+    }
+
     this.#stopped = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
@@ -209,8 +284,8 @@ export class SnapshotWatcher {
     const known = host.knownTree(uuid);
     let tree: SnapshotTree;
     if (known !== undefined && !sweep) {
-      const summary = await host.snapshotSummary(uuid);
-      if (sameSnapshots(known, summary)) {
+      const summary = await settledSummary(host, uuid, known);
+      if (summary === null) {
         return;
       }
 

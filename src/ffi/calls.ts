@@ -394,6 +394,15 @@ export const calls = {
   }),
 
   /**
+   * How many snapshots the domain has and the current one's name: two round trips and no
+   * call a snapshot, for a look that only needs to know whether anything may have changed.
+   */
+  snapshotCountAndCurrent: (dom: Address): { count: number; current: string | null } => ({
+    count: calls.snapshotNum(dom, 0),
+    current: currentSnapshotName(dom),
+  }),
+
+  /**
    * The XML of the snapshots called `names`, each looked up, read and freed; a snapshot
    * that no longer exists is left out.
    */

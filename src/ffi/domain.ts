@@ -169,6 +169,11 @@ export class Domain extends Handle {
     return this.pool.run('snapshotSummary', this.address);
   }
 
+  /** virDomainSnapshotNum and the current snapshot's name, in one trip to a call thread. */
+  snapshotCountAndCurrent(): Promise<{ count: number; current: string | null }> {
+    return this.pool.run('snapshotCountAndCurrent', this.address);
+  }
+
   /** The XML of the snapshots called `names`, in one round trip; gone ones are left out. */
   snapshotXmls(names: string[], xmlFlags = 0): Promise<Array<{ name: string; xml: string }>> {
     return this.pool.run('snapshotXmls', this.address, names, xmlFlags);

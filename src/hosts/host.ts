@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { HostConfig } from '../config.ts';
 import { ApiError, conflict, notFound } from '../errors.ts';
@@ -60,6 +61,7 @@ export class Host {
   readonly #known = new Map<string, SnapshotTree>();
   // Known trees that stand for a domain not read yet (rememberAsNew).
   readonly #provisional = new WeakSet<SnapshotTree>();
+  #lookNow: (() => Promise<void>) | undefined;
   readonly #versions = new Map<string, Map<string, SnapshotTree>>();
   readonly #generations = new Map<string, number>();
   // Each domain's lifecycle registration (undefined while it is being made).
@@ -68,7 +70,8 @@ export class Host {
   #reconnectTimer: NodeJS.Timeout | undefined;
   #backoffMs = INITIAL_BACKOFF_MS;
   #closed = false;
-  // Parsed XML per domain, keyed by the XML text: a snapshot is parsed once per version.
+  // Parsed XML per domain, keyed by a digest of the XML text (xmlKey): a snapshot is parsed
+  // once per version, and the text itself, kilobytes with the domain's definition, is not kept.
   readonly #parsed = new Map<string, Map<string, SnapshotDocument>>();
 
   /** Where the host's changes are published. */
@@ -215,7 +218,8 @@ export class Host {
     const previous = this.#parsed.get(uuid) ?? new Map<string, SnapshotDocument>();
     const parsed = new Map<string, SnapshotDocument>();
     for (const { xml } of listing.snapshots) {
-      parsed.set(xml, previous.get(xml) ?? parseSnapshotXml(xml));
+      const key = xmlKey(xml);
+      parsed.set(key, previous.get(key) ?? parseSnapshotXml(xml));
     }
 
     this.#parsed.set(uuid, parsed);
@@ -243,14 +247,15 @@ export class Host {
     const previous = this.#parsed.get(uuid) ?? new Map<string, SnapshotDocument>();
     const parsed = new Map<string, SnapshotDocument>();
     const reread = new Set(unread);
-    for (const [xml, document] of previous) {
+    for (const [key, document] of previous) {
       if (present.has(document.name) && !reread.has(document.name)) {
-        parsed.set(xml, document);
+        parsed.set(key, document);
       }
     }
 
     for (const { xml } of read) {
-      parsed.set(xml, previous.get(xml) ?? parseSnapshotXml(xml));
+      const key = xmlKey(xml);
+      parsed.set(key, previous.get(key) ?? parseSnapshotXml(xml));
     }
 
     this.#parsed.set(uuid, parsed);
@@ -269,11 +274,13 @@ export class Host {
   }
 
   /**
-   * The domain's tree for a query, at least as new as the last event sent about it: one
-   * listing of names (no XML), and the tree the server has told subscribers about when the
-   * names and the current snapshot are still the same, which they mostly are. Otherwise the
-   * XML of the new snapshots and of the children of gone ones is read, as the watcher will
-   * read it, which then tells subscribers. A domain not read yet is read whole.
+   * The domain's tree for a query: the tree the server has told subscribers about, so that a
+   * query never answers with a change no event has announced. A quick look at libvirt first
+   * (how many snapshots, which is current: two round trips, none a snapshot); when that
+   * differs from the tree, the watcher looks at once and sends its events, and the query
+   * answers after them. A domain not read yet is read whole. What the quick look misses (a
+   * delete and a create between two queries, a redefinition) comes with the watcher's next
+   * look, as it would without it.
    */
   async queryTree(uuid: string): Promise<SnapshotTree> {
     const known = this.#known.get(uuid);
@@ -281,12 +288,25 @@ export class Host {
       return this.snapshotTree(uuid);
     }
 
-    const summary = await this.snapshotSummary(uuid);
-    if (sameSnapshots(known, summary)) {
+    // A mutation in flight sends its own events, and records its tree, when it ends.
+    if (this.#lookNow === undefined || this.isBusy(uuid)) {
       return known;
     }
 
-    return this.refreshTree(uuid, known, summary);
+    const glance = await this.#onDomain(uuid, (domain) => domain.snapshotCountAndCurrent());
+    if (glance.count === known.size && glance.current === known.current) {
+      return known;
+    }
+
+    await this.#lookNow();
+    const seen = this.#known.get(uuid);
+
+    return seen === undefined || this.#provisional.has(seen) ? this.snapshotTree(uuid) : seen;
+  }
+
+  /** How a query asks the watcher to look now; resolves once its events are sent. */
+  setLookNow(lookNow: (() => Promise<void>) | undefined): void {
+    this.#lookNow = lookNow;
   }
 
   /**
@@ -629,4 +649,9 @@ export function sameSnapshots(
     summary.names.length === tree.size &&
     summary.names.every((name) => tree.has(name))
   );
+}
+
+/** What the parse cache keys a snapshot's XML by: a digest, so the text need not be kept. */
+function xmlKey(xml: string): string {
+  return createHash('sha256').update(xml).digest('base64');
 }
