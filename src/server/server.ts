@@ -4,6 +4,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -93,7 +94,7 @@ export function createServer(config: Config, logger: Logger): Server {
     },
     // Only an authenticated caller gets this far (useAccess over HTTP, onConnect over
     // graphql-ws); each operation carries its caller's role and token name.
-    plugins: [useAccess(access, logger), ...useLimits(config)],
+    plugins: [useAccess(access, logger), ...useLimits(config), useGraphQlJit()],
     // Limits that Yoga enforces itself (README, Limits); the rest are in useLimits.
     maxRequestBodySize: config.maxBodyBytes,
     batching: false,
