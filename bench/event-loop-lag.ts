@@ -1,0 +1,175 @@
+// The server's event-loop lag while a snapshot with memory of a running QEMU domain is taken
+// and whole-tree queries run beside it, on qemu:///system.
+//
+//   node --import tsx bench/event-loop-lag.ts [snapshots] [tree size]
+//
+// (defaults 3 and 1000). The server runs in this process, as `createServer` builds it with
+// the default four call threads, so that perf_hooks.monitorEventLoopDelay sees its own event
+// loop; the queries come from a worker thread, which has an event loop of its own, two at a
+// time, without pause. Each snapshot is live, its memory saved to an external file, of a
+// domain with 448 MiB of non-zero memory (test/support/memory-domain.ts). The lag is
+// measured from the mutation's request to its response, snapshot after snapshot; printed:
+// p50, p99 and max over all of them, the queries answered meanwhile, and one JSON line.
+//
+// Everything made (the domains, their snapshots, their files) is removed at the end and on
+// failure.
+
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import pino from 'pino';
+import { type Config, LIMIT_DEFAULTS } from '../src/config.ts';
+import { Libvirt } from '../src/ffi/index.ts';
+import { createServer } from '../src/server/server.ts';
+import { createMemoryDomain, type MemoryDomain } from '../test/support/memory-domain.ts';
+import { DISK_TARGET } from '../test/support/qemu-domain.ts';
+import { type BenchDomain, createBenchDomain, removeStaleBenchDomains } from './bench-domain.ts';
+import { planTree } from './tree-shape.ts';
+
+const URI = 'qemu:///system';
+const snapshots = positiveInteger(process.argv[2], 3, 'snapshots');
+const treeSize = positiveInteger(process.argv[3], 1000, 'tree size');
+
+function positiveInteger(text: string | undefined, fallback: number, what: string): number {
+  const value = text === undefined ? fallback : Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${what} must be a whole number of at least 1, not ${text}`);
+  }
+
+  return value;
+}
+
+const WHOLE_TREE = `query BenchWholeTree($name: String!) {
+  domain(name: $name) {
+    snapshots { totalCount nodes { id name parent { name } state creationTime description isCurrent } }
+  }
+}`;
+const DOMAIN_ID = 'query BenchDomainId($name: String!) { domain(name: $name) { id } }';
+const CREATE = `mutation BenchLiveSnapshot($input: CreateSnapshotInput!) {
+  createSnapshot(input: $input) { snapshot { name } }
+}`;
+
+// The query load: two loops of whole-tree queries until told to stop; posts how many it made.
+const LOAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+let running = true;
+let answered = 0;
+parentPort.on('message', () => { running = false; });
+async function loop() {
+  while (running) {
+    const response = await fetch(workerData.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: workerData.query, variables: { name: workerData.name } }),
+    });
+    const answer = await response.json();
+    if (answer.errors !== undefined) throw new Error(JSON.stringify(answer.errors));
+    answered += 1;
+  }
+}
+Promise.all([loop(), loop()]).then(() => parentPort.postMessage(answered));
+`;
+
+async function graphql<T>(url: string, query: string, variables: object): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const answer = (await response.json()) as { data?: T; errors?: unknown };
+  if (answer.errors !== undefined || answer.data === undefined) {
+    throw new Error(`${query.split('(')[0]} failed: ${JSON.stringify(answer.errors)}`);
+  }
+
+  return answer.data;
+}
+
+function milliseconds(nanoseconds: number): number {
+  return Math.round(nanoseconds / 1e4) / 100;
+}
+
+const config: Config = {
+  hosts: [{ name: URI, uri: URI, readOnly: false }],
+  callThreads: 4,
+  host: '127.0.0.1',
+  port: 0,
+  printSchema: false,
+  tokens: [],
+  ...LIMIT_DEFAULTS,
+  watchIntervalMs: 1000,
+  sweepIntervalMs: 60_000,
+  jobTimeoutMs: 600_000,
+  jobPollMs: 500,
+  logLevel: 'silent',
+};
+
+const libvirt = await Libvirt.start({ callThreads: 2 });
+const connection = await libvirt.open(URI);
+let tree: BenchDomain | undefined;
+let memory: MemoryDomain | undefined;
+let load: Worker | undefined;
+const server = createServer(config, pino({ level: 'silent' }));
+const result: Record<string, unknown> = { snapshots, treeSize };
+try {
+  await removeStaleBenchDomains(connection);
+  tree = await createBenchDomain(connection, treeSize, planTree(treeSize));
+  memory = await createMemoryDomain(connection);
+  const url = await server.start();
+  const domainId = (
+    await graphql<{ domain: { id: string } }>(url, DOMAIN_ID, { name: memory.name })
+  ).domain.id;
+  await graphql(url, WHOLE_TREE, { name: tree.name });
+
+  load = new Worker(LOAD, { eval: true, workerData: { url, query: WHOLE_TREE, name: tree.name } });
+  const answered = new Promise<number>((resolve, reject) => {
+    load?.once('message', resolve);
+    load?.once('error', reject);
+  });
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  const took: number[] = [];
+  for (let index = 1; index <= snapshots; index++) {
+    const name = `lag${index}`;
+    const started = performance.now();
+    lag.enable();
+    await graphql(url, CREATE, {
+      input: {
+        domainId,
+        name,
+        live: true,
+        memory: { mode: 'EXTERNAL', file: join(memory.directory, `${name}.mem`) },
+        disks: [
+          {
+            name: DISK_TARGET,
+            mode: 'EXTERNAL',
+            driverType: 'qcow2',
+            sourceFile: join(memory.directory, `${name}.qcow2`),
+          },
+        ],
+      },
+    });
+    lag.disable();
+    took.push(Math.round(performance.now() - started));
+  }
+  load.postMessage('stop');
+  result.queriesAnswered = await answered;
+  result.snapshotMs = took;
+  result.lagMs = {
+    p50: milliseconds(lag.percentile(50)),
+    p99: milliseconds(lag.percentile(99)),
+    max: milliseconds(lag.max),
+  };
+  const { p50, p99, max } = result.lagMs as Record<string, number>;
+  console.log(
+    `event-loop lag during ${snapshots} live snapshots with memory (${took.join(', ')} ms) ` +
+      `and ${result.queriesAnswered} whole-tree queries of ${treeSize} snapshots beside them: ` +
+      `p50 ${p50} ms, p99 ${p99} ms, max ${max} ms`,
+  );
+} finally {
+  await load?.terminate();
+  await server.stop();
+  await memory?.dispose();
+  await tree?.remove();
+  await connection.close();
+  await libvirt.close();
+}
+console.log(JSON.stringify(result));
