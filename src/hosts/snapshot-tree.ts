@@ -32,6 +32,8 @@ export class SnapshotTree {
   readonly current: string | null;
   readonly #byName = new Map<string, SnapshotDocument>();
   readonly #children = new Map<string | null, SnapshotDocument[]>();
+  // Each snapshot's parent as the tree knows it; a root has none.
+  readonly #parents = new Map<string, SnapshotDocument>();
   #topological: SnapshotDocument[] | undefined;
 
   constructor(documents: Iterable<SnapshotDocument>, current: string | null) {
@@ -42,8 +44,13 @@ export class SnapshotTree {
 
     for (const document of this.#byName.values()) {
       // A parent libvirt no longer lists would make the child unreachable: treat it as a root.
-      const parent =
-        document.parent !== null && this.#byName.has(document.parent) ? document.parent : null;
+      const parentDocument =
+        document.parent === null ? undefined : this.#byName.get(document.parent);
+      if (parentDocument !== undefined) {
+        this.#parents.set(document.name, parentDocument);
+      }
+
+      const parent = parentDocument?.name ?? null;
       const siblings = this.#children.get(parent) ?? [];
       siblings.push(document);
       this.#children.set(parent, siblings);
@@ -73,9 +80,12 @@ export class SnapshotTree {
 
   /** The parent's name as the tree knows it: null for a root. */
   parentOf(name: string): string | null {
-    const parent = this.#byName.get(name)?.parent ?? null;
+    return this.#parents.get(name)?.name ?? null;
+  }
 
-    return parent !== null && this.#byName.has(parent) ? parent : null;
+  /** The parent's document as the tree knows it: undefined for a root. */
+  parent(name: string): SnapshotDocument | undefined {
+    return this.#parents.get(name);
   }
 
   roots(): SnapshotDocument[] {
@@ -128,6 +138,10 @@ export class SnapshotTree {
   sort(documents: SnapshotDocument[], order: SnapshotOrderName): SnapshotDocument[] {
     switch (order) {
       case 'TOPOLOGICAL': {
+        if (documents === this.#topological) {
+          return documents;
+        }
+
         const wanted = new Set(documents.map((document) => document.name));
 
         return this.topological().filter((document) => wanted.has(document.name));

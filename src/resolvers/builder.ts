@@ -6,8 +6,35 @@ import type { Context } from './context.ts';
 /** The node types and the typename their global IDs carry. */
 export const NODE_TYPES = ['Host', 'Domain', 'Snapshot'] as const;
 
+// Global IDs already encoded, by typename and inner key: a tree's thousands of snapshots
+// are answered again and again with the same IDs. Emptied when it grows past ENCODED_MAX.
+const encoded = new Map<string, Map<string, string>>();
+const ENCODED_MAX = 100_000;
+let encodedCount = 0;
+
 function encodeGlobalID(typename: string, id: string | number | bigint): string {
-  return Buffer.from(`${typename}:${String(id)}`, 'utf8').toString('base64url');
+  const key = String(id);
+  let ofType = encoded.get(typename);
+  const known = ofType?.get(key);
+  if (known !== undefined) {
+    return known;
+  }
+
+  if (ofType === undefined || encodedCount >= ENCODED_MAX) {
+    if (encodedCount >= ENCODED_MAX) {
+      encoded.clear();
+      encodedCount = 0;
+    }
+
+    ofType = new Map();
+    encoded.set(typename, ofType);
+  }
+
+  const globalID = Buffer.from(`${typename}:${key}`, 'utf8').toString('base64url');
+  ofType.set(key, globalID);
+  encodedCount += 1;
+
+  return globalID;
 }
 
 function decodeGlobalID(globalID: string): { typename: string; id: string } {
@@ -65,9 +92,23 @@ builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
 
+// Each snapshot's creation time is one Date for as long as its XML is unchanged: its text is
+// made once.
+const dateTexts = new WeakMap<Date, string>();
+
+function dateText(date: Date): string {
+  let text = dateTexts.get(date);
+  if (text === undefined) {
+    text = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    dateTexts.set(date, text);
+  }
+
+  return text;
+}
+
 builder.scalarType('DateTime', {
   description: 'An instant as ISO-8601 with time zone, e.g. 2026-12-03T16:04:33Z',
-  serialize: (value) => (value as Date).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  serialize: (value) => dateText(value as Date),
   parseValue: (value) => {
     const date = new Date(String(value));
     if (Number.isNaN(date.getTime())) {

@@ -54,13 +54,30 @@ function isGiven(cursor: string | null | undefined): cursor is string {
   return cursor !== null && cursor !== undefined;
 }
 
-function position(names: string[], cursor: string): number {
-  const index = names.indexOf(cursorName(cursor));
+function position(items: Array<{ name: string }>, cursor: string): number {
+  const name = cursorName(cursor);
+  const index = items.findIndex((item) => item.name === name);
   if (index < 0) {
     throw badInput('the cursor names a snapshot that is no longer in this list; read it again');
   }
 
   return index;
+}
+
+/**
+ * An edge whose cursor is made when it is read: a whole-tree query that asks for nodes only
+ * then encodes no cursor for its thousands of snapshots.
+ */
+class Edge<T extends { name: string }> {
+  readonly node: T;
+
+  constructor(node: T) {
+    this.node = node;
+  }
+
+  get cursor(): string {
+    return snapshotCursor(this.node.name);
+  }
 }
 
 /**
@@ -76,10 +93,9 @@ export function paginate<T extends { name: string }>(
   checkCount('first', args.first, cap);
   checkCount('last', args.last, cap);
 
-  const names = items.map((item) => item.name);
   // An empty cursor is no cursor of this server, not the absence of one.
-  let start = isGiven(args.after) ? position(names, args.after) + 1 : 0;
-  let end = isGiven(args.before) ? position(names, args.before) : items.length;
+  let start = isGiven(args.after) ? position(items, args.after) + 1 : 0;
+  let end = isGiven(args.before) ? position(items, args.before) : items.length;
   end = Math.max(start, end);
 
   if (args.first !== null && args.first !== undefined) {
@@ -94,9 +110,7 @@ export function paginate<T extends { name: string }>(
     end = Math.min(end, start + cap);
   }
 
-  const edges = items
-    .slice(start, end)
-    .map((node) => ({ cursor: snapshotCursor(node.name), node }));
+  const edges = items.slice(start, end).map((node) => new Edge(node));
 
   return {
     edges,

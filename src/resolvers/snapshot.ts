@@ -107,11 +107,26 @@ function subtree(descendants: boolean) {
   };
 }
 
+// Each parsed snapshot's ID key, with the host and domain it was made for: a document is
+// parsed for one domain of one host, and keeps its key while its XML is unchanged.
+const keys = new WeakMap<SnapshotRecord['document'], { host: string; uuid: string; key: string }>();
+
+function snapshotKey(snapshot: SnapshotRecord): string {
+  const host = snapshot.domain.host.name;
+  const { uuid } = snapshot.domain;
+  const known = keys.get(snapshot.document);
+  if (known !== undefined && known.host === host && known.uuid === uuid) {
+    return known.key;
+  }
+
+  const key = encodeKey([host, uuid, snapshot.name]);
+  keys.set(snapshot.document, { host, uuid, key });
+
+  return key;
+}
+
 builder.node(SnapshotRef, {
-  id: {
-    resolve: (snapshot) =>
-      encodeKey([snapshot.domain.host.name, snapshot.domain.uuid, snapshot.name]),
-  },
+  id: { resolve: snapshotKey },
   isTypeOf: (value) => value instanceof Object && 'document' in value,
   loadOne: async (key, context) => {
     const [hostName, uuid, name] = decodeKey(key, 3) as [string, string, string];
@@ -163,8 +178,7 @@ builder.node(SnapshotRef, {
       description: 'virDomainSnapshotGetParent; null for a root',
       resolve: (snapshot, _args, context) =>
         fromTree(snapshot, context, (tree) => {
-          const parent = tree.parentOf(snapshot.name);
-          const document = parent === null ? undefined : tree.get(parent);
+          const document = tree.parent(snapshot.name);
 
           return document === undefined ? null : snapshotRecord(snapshot.domain, document, tree);
         }),
