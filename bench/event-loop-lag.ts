@@ -1,12 +1,13 @@
 // The server's event-loop lag while a snapshot with memory of a running QEMU domain is taken
 // and whole-tree queries run beside it, on qemu:///system.
 //
-//   node --import tsx bench/event-loop-lag.ts [snapshots] [tree size]
+//   npm run bench:lag -- [snapshots] [tree size] [query loops]
 //
-// (defaults 3 and 1000). The server runs in this process, as `createServer` builds it with
+// (defaults 3, 1000 and 2; the script runs `NODE_ENV=production node --import tsx` on this
+// file, as the server runs in production). The server runs in this process, as `createServer` builds it with
 // the default four call threads, so that perf_hooks.monitorEventLoopDelay sees its own event
 // loop; the queries come from a worker thread, which has an event loop of its own, two at a
-// time, without pause. Each snapshot is live, its memory saved to an external file, of a
+// time (or as many as asked), without pause. Each snapshot is live, its memory saved to an external file, of a
 // domain with 448 MiB of non-zero memory (test/support/memory-domain.ts). The lag is
 // measured from the mutation's request to its response, snapshot after snapshot; printed:
 // p50, p99 and max over all of them, the queries answered meanwhile, and one JSON line.
@@ -29,6 +30,7 @@ import { planTree } from './tree-shape.ts';
 const URI = 'qemu:///system';
 const snapshots = positiveInteger(process.argv[2], 3, 'snapshots');
 const treeSize = positiveInteger(process.argv[3], 1000, 'tree size');
+const queryLoops = process.argv[4] === '0' ? 0 : positiveInteger(process.argv[4], 2, 'query loops');
 
 function positiveInteger(text: string | undefined, fallback: number, what: string): number {
   const value = text === undefined ? fallback : Number(text);
@@ -49,7 +51,7 @@ const CREATE = `mutation BenchLiveSnapshot($input: CreateSnapshotInput!) {
   createSnapshot(input: $input) { snapshot { name } }
 }`;
 
-// The query load: two loops of whole-tree queries until told to stop; posts how many it made.
+// The query load: loops of whole-tree queries until told to stop; posts how many it made.
 const LOAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 let running = true;
@@ -67,7 +69,7 @@ async function loop() {
     answered += 1;
   }
 }
-Promise.all([loop(), loop()]).then(() => parentPort.postMessage(answered));
+Promise.all(Array.from({ length: workerData.loops }, loop)).then(() => parentPort.postMessage(answered));
 `;
 
 async function graphql<T>(url: string, query: string, variables: object): Promise<T> {
@@ -109,7 +111,7 @@ let tree: BenchDomain | undefined;
 let memory: MemoryDomain | undefined;
 let load: Worker | undefined;
 const server = createServer(config, pino({ level: 'silent' }));
-const result: Record<string, unknown> = { snapshots, treeSize };
+const result: Record<string, unknown> = { snapshots, treeSize, queryLoops };
 try {
   await removeStaleBenchDomains(connection);
   tree = await createBenchDomain(connection, treeSize, planTree(treeSize));
@@ -120,7 +122,10 @@ try {
   ).domain.id;
   await graphql(url, WHOLE_TREE, { name: tree.name });
 
-  load = new Worker(LOAD, { eval: true, workerData: { url, query: WHOLE_TREE, name: tree.name } });
+  load = new Worker(LOAD, {
+    eval: true,
+    workerData: { url, query: WHOLE_TREE, name: tree.name, loops: queryLoops },
+  });
   const answered = new Promise<number>((resolve, reject) => {
     load?.once('message', resolve);
     load?.once('error', reject);
