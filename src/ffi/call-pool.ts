@@ -94,6 +94,11 @@ export class CallPool {
   }
 
   /** How many calls are in flight on all threads. */
+  /** How many call threads there are: how many calls can be in flight at once. */
+  get size(): number {
+    return this.#threads.length;
+  }
+
   get inFlight(): number {
     return this.#threads.reduce((sum, thread) => sum + thread.pending.size, 0);
   }

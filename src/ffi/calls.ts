@@ -368,8 +368,31 @@ export const calls = {
    * XML fetch is left out.
    */
   snapshotListing: (dom: Address, xmlFlags: number): SnapshotListing => {
-    const listed = calls.domainListAllSnapshots(dom, 0);
-    const snapshots = consume(listed, (snapshot) => {
+    const snapshots = calls.snapshotHandleXmls(calls.domainListAllSnapshots(dom, 0), xmlFlags);
+
+    return { snapshots, current: currentSnapshotName(dom) };
+  },
+
+  /**
+   * The domain's snapshots as virDomainListAllSnapshots returns them, handles the caller now
+   * owns (snapshotHandleXmls frees them, on any call thread), and the current one's name.
+   */
+  snapshotHandles: (dom: Address): { handles: Address[]; current: string | null } => {
+    const handles = calls.domainListAllSnapshots(dom, 0);
+    try {
+      return { handles, current: currentSnapshotName(dom) };
+    } catch (error) {
+      consume(handles, () => undefined);
+      throw error;
+    }
+  },
+
+  /**
+   * Each snapshot's name and XML, one virDomainSnapshotGetXMLDesc each; every handle is
+   * freed, also when a call fails. A snapshot deleted meanwhile is left out.
+   */
+  snapshotHandleXmls: (handles: Address[], xmlFlags: number): SnapshotListing['snapshots'] =>
+    consume(handles, (snapshot) => {
       const name = snapshotName(snapshot);
       const xml = invoke('virDomainSnapshotGetXMLDesc', snapshot, xmlFlags);
       if (xml === 0n) {
@@ -382,10 +405,7 @@ export const calls = {
       }
 
       return { name, xml: takeString(xml) };
-    }).filter((snapshot) => snapshot !== undefined);
-
-    return { snapshots, current: currentSnapshotName(dom) };
-  },
+    }).filter((snapshot) => snapshot !== undefined),
 
   /** Every snapshot's name and the current one's: the watcher's cheap look at a domain. */
   snapshotSummary: (dom: Address): { names: string[]; current: string | null } => ({

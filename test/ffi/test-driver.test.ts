@@ -360,6 +360,35 @@ describe('bad calls', () => {
   });
 });
 
+describe('a listing of every snapshot with its XML', () => {
+  it('reads each snapshot of a tree too big for one part once, and frees every handle', async () => {
+    const many = Array.from({ length: 230 }, (_, index) => `s${index}`);
+    const big = testDriverFixture([{ name: 'big', snapshots: chain(many) }]);
+    const bigConnection = await libvirt.open(big.uri);
+    const bigDomain = await bigConnection.lookupDomainByName('big');
+    try {
+      const before = await libvirt.callCounts();
+      const listing = await bigDomain.snapshotListing();
+      const after = await libvirt.callCounts();
+      const called = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
+
+      expect(listing.snapshots.map((snapshot) => snapshot.name).sort()).toEqual([...many].sort());
+      for (const { name, xml } of listing.snapshots) {
+        expect(xml).toContain(`<name>${name}</name>`);
+      }
+      expect(listing.current).toBe('s229');
+      expect(called('virDomainListAllSnapshots')).toBe(1);
+      expect(called('virDomainSnapshotGetXMLDesc')).toBe(230);
+      // Every listed handle and the current one's, each freed once.
+      expect(called('virDomainSnapshotFree')).toBe(231);
+    } finally {
+      await bigDomain.free();
+      await bigConnection.close();
+      big.dispose();
+    }
+  });
+});
+
 describe('handles', () => {
   it('frees a snapshot once, however often free is called', async () => {
     const b = await domain.snapshotLookupByName('b');
