@@ -2,7 +2,7 @@
 // snapshots created through the API; for each subscriber's receipt of a CREATED event, the
 // time from the createSnapshot mutation's response.
 //
-//   node --import tsx bench/subscribers.ts [subscribers] [snapshots] [deadline seconds]
+//   npm run bench:subscribers -- [subscribers] [snapshots] [deadline seconds]
 //
 // (defaults 1000, 20 and 120). After one warm-up snapshot, whose receipts are not counted,
 // two phases: a sequential one, each snapshot created once every subscriber has the last,
@@ -14,19 +14,20 @@
 // first) and from the mutation's request, since receipts may come before the response: the
 // server publishes inside the mutation, and answers it only after.
 //
-// The server and its clients share this process and its event loop: the latencies and rates
-// include the clients' own work (a WebSocket frame and a JSON parse per receipt), and RSS is
-// both sides'. The watcher looks at libvirt once an hour, so the events are the API's own.
+// The clients run on a worker thread of their own (bench/subscriber-clients.ts), as clients on
+// another machine would leave the server's event loop to the server; they share the process,
+// so RSS is both sides'. The watcher looks at libvirt once an hour, so the events are the
+// API's own.
 //
 // Stops at the deadline whatever happens, closing every client and the server; exits 1 when
 // a phase did not finish or a subscriber failed. Prints one JSON line last.
-import { type Client, createClient } from 'graphql-ws';
+import { Worker } from 'node:worker_threads';
 import pino from 'pino';
-import WebSocket from 'ws';
 import { type Config, LIMIT_DEFAULTS } from '../src/config.ts';
 import type { EventLog, SnapshotEvent } from '../src/events/index.ts';
 import { createServer } from '../src/server/server.ts';
 import { testDriverFixture } from '../test/support/test-driver.ts';
+import type { ClientsData, FromClients, ToClients } from './subscriber-clients.ts';
 
 const subscribers = positiveInteger(process.argv[2], 1000, 'subscribers');
 const snapshots = positiveInteger(process.argv[3], 20, 'snapshots');
@@ -39,31 +40,27 @@ const CONNECT_BATCH = 100;
 // is ended regardless.
 const CLEANUP_GRACE_MS = 15_000;
 
-const SNAPSHOT_EVENTS = `subscription BenchSnapshotEvents($domainId: ID!) {
-  snapshotEvents(domainId: $domainId) { id type origin snapshotName }
-}`;
 const CREATE_SNAPSHOT = `mutation BenchCreateSnapshot($domainId: ID!, $name: String!) {
   createSnapshot(input: { domainId: $domainId, name: $name }) { snapshot { name } }
 }`;
 const DOMAINS = 'query BenchDomains { domains { id name } }';
 
-interface SnapshotEventResult {
-  snapshotEvents: { id: string; type: string; origin: string; snapshotName: string };
-}
-
 /** One snapshot the bench created, and when each subscriber received its CREATED. */
 interface Creation {
   name: string;
-  /** `performance.now()` when the mutation was sent. */
+  /** When the mutation was sent; times are absolute, as {@link now} gives them. */
   sentAt: number;
   /** When the server appended the event to its log; NaN until it has. */
   publishedAt: number;
   /** When the mutation's response was read; NaN until then. */
   respondedAt: number;
-  /** When each subscriber received the event. */
+  /** When each subscriber received the event; empty until every subscriber has. */
   receipts: number[];
-  /** The subscribers that received it, to catch one receiving it twice. */
-  receivedBy: Set<number>;
+}
+
+/** An instant comparable across threads: the worker's receipts and this thread's times. */
+function now(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 /** A wait that the deadline cut short. */
@@ -91,7 +88,6 @@ const creations = new Map<string, Creation>();
 /** Whatever went wrong on a subscriber's side: errors, unexpected ends, closes, repeats. */
 const problems: string[] = [];
 let otherEvents = 0;
-let closing = false;
 
 /** Polls until `condition` holds; fails at the deadline, or as soon as a subscriber fails. */
 async function waitFor(condition: () => boolean, what: () => string): Promise<void> {
@@ -142,18 +138,17 @@ async function graphql<R>(url: string, query: string, variables?: object): Promi
 async function createSnapshot(url: string, domainId: string, name: string): Promise<Creation> {
   const creation: Creation = {
     name,
-    sentAt: performance.now(),
+    sentAt: now(),
     publishedAt: Number.NaN,
     respondedAt: Number.NaN,
     receipts: [],
-    receivedBy: new Set(),
   };
   creations.set(name, creation);
   await beforeDeadline(
     graphql(url, CREATE_SNAPSHOT, { domainId, name }),
     `creating snapshot ${name}`,
   );
-  creation.respondedAt = performance.now();
+  creation.respondedAt = now();
 
   return creation;
 }
@@ -167,86 +162,62 @@ function notePublications(log: EventLog<SnapshotEvent>): AsyncIterableIterator<S
   return log.stream((event) => {
     const creation = creations.get(event.snapshotName);
     if (event.type === 'CREATED' && creation !== undefined) {
-      creation.publishedAt = performance.now();
+      creation.publishedAt = now();
     }
 
     return false;
   });
 }
 
-function receive(index: number, result: { data?: unknown; errors?: unknown }, at: number): void {
-  if (result.errors !== undefined) {
-    problems.push(`subscriber ${index}: errors ${JSON.stringify(result.errors)}`);
+/** Starts the clients' thread; its receipts, problems and count of other events land here. */
+function startClients(url: string, domainId: string): Worker {
+  const data: ClientsData = { url, domainId, subscribers };
+  // Node 20 gives a worker none of this thread's module hooks: it registers tsx itself.
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const module = JSON.stringify(new URL('./subscriber-clients.ts', import.meta.url).href);
+  const bootstrap = `import(${tsx}).then((tsx) => { tsx.register(); return import(${module}); })`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: data });
+  worker.on('message', (message: FromClients) => {
+    if (message.type === 'received') {
+      const creation = creations.get(message.name);
+      if (creation === undefined) {
+        otherEvents += subscribers;
+      } else {
+        creation.receipts = message.receipts;
+      }
+    } else if (message.type === 'problem') {
+      problems.push(message.text);
+    } else {
+      otherEvents += message.otherEvents;
+    }
+  });
+  worker.on('error', (error) => problems.push(`the clients' thread failed: ${error.message}`));
 
-    return;
-  }
-
-  const event = (result.data as SnapshotEventResult).snapshotEvents;
-  const creation = creations.get(event.snapshotName);
-  if (event.type !== 'CREATED' || event.origin !== 'API' || creation === undefined) {
-    otherEvents += 1;
-
-    return;
-  }
-
-  if (creation.receivedBy.has(index)) {
-    problems.push(`subscriber ${index}: received ${event.snapshotName} twice`);
-  }
-
-  creation.receivedBy.add(index);
-  creation.receipts.push(at);
+  return worker;
 }
 
-/** A graphql-ws client subscribed to the domain's snapshot events. */
-function subscribe(url: string, domainId: string, index: number): Client {
-  const client = createClient({
-    url: url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    on: {
-      closed: (event) => {
-        if (!closing) {
-          const { code, reason } = event as { code?: number; reason?: string };
-          problems.push(`subscriber ${index}: the socket closed (${code} ${reason ?? ''})`);
-        }
-      },
-    },
+/** Closes every client, then the clients' thread. */
+async function closeClients(worker: Worker): Promise<void> {
+  const closed = new Promise<void>((resolve) => {
+    worker.on('message', (message: FromClients) => {
+      if (message.type === 'closed') {
+        resolve();
+      }
+    });
+    worker.once('exit', () => resolve());
   });
-  client.subscribe(
-    { query: SNAPSHOT_EVENTS, variables: { domainId } },
-    {
-      next: (result) => receive(index, result, performance.now()),
-      error: (error) => {
-        if (!closing) {
-          const message = error instanceof Error ? error.message : JSON.stringify(error);
-          problems.push(`subscriber ${index}: ${message}`);
-        }
-      },
-      complete: () => {
-        if (!closing) {
-          problems.push(`subscriber ${index}: the server completed the subscription`);
-        }
-      },
-    },
-  );
-
-  return client;
+  worker.postMessage({ type: 'close' } satisfies ToClients);
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, CLEANUP_GRACE_MS))]);
+  await worker.terminate();
 }
 
 /** Opens the clients a batch at a time, each batch once the log counts its subscribers. */
-async function subscribeAll(
-  url: string,
-  domainId: string,
-  log: EventLog<SnapshotEvent>,
-  clients: Client[],
-): Promise<void> {
+async function subscribeAll(clients: Worker, log: EventLog<SnapshotEvent>): Promise<void> {
   // The log also counts the stream that notes publications.
   const already = log.subscriberCount;
   for (let from = 0; from < subscribers; from += CONNECT_BATCH) {
     const to = Math.min(subscribers, from + CONNECT_BATCH);
-    for (let index = from; index < to; index++) {
-      clients.push(subscribe(url, domainId, index));
-    }
+    clients.postMessage({ type: 'subscribe', from, to } satisfies ToClients);
 
     await waitFor(
       () => log.subscriberCount >= already + to,
@@ -278,11 +249,11 @@ async function sequentialPhase(url: string, domainId: string, count: number) {
 /** Creates `count` snapshots back to back, then waits for every receipt. */
 async function burstPhase(url: string, domainId: string, count: number) {
   const batch: Creation[] = [];
-  const started = performance.now();
+  const started = now();
   for (let index = 0; index < count; index++) {
     batch.push(await createSnapshot(url, domainId, `burst-${index}`));
   }
-  const mutated = performance.now();
+  const mutated = now();
   for (const creation of batch) {
     await allReceived(creation);
   }
@@ -359,7 +330,7 @@ const config: Config = {
   logLevel: 'silent',
 };
 const server = createServer(config, pino({ level: 'silent' }));
-const clients: Client[] = [];
+let clients: Worker | undefined;
 const result: Record<string, unknown> = { subscribers, snapshots, deadlineMs };
 let publications: AsyncIterableIterator<SnapshotEvent> | undefined;
 let failure: string | undefined;
@@ -380,7 +351,8 @@ try {
   publications = notePublications(log);
   result.rssIdleBytes = process.memoryUsage().rss;
   const subscribing = performance.now();
-  await subscribeAll(url, domainId, log, clients);
+  clients = startClients(url, domainId);
+  await subscribeAll(clients, log);
   result.subscribeSeconds = (performance.now() - subscribing) / 1000;
   result.rssSubscribedBytes = process.memoryUsage().rss;
   result.heapUsedSubscribedBytes = process.memoryUsage().heapUsed;
@@ -400,8 +372,9 @@ try {
   failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   console.error(failure);
 } finally {
-  closing = true;
-  await Promise.allSettled(clients.map((client) => client.dispose()));
+  if (clients !== undefined) {
+    await closeClients(clients);
+  }
   await publications?.return?.();
   await server.stop();
   fixture.dispose();
