@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import {
+  ConfigFileError,
+  type FileConfig,
+  type KeepAliveConfig,
+  readConfigFile,
+} from './config-file.ts';
 import { isLoopbackAddress } from './server/loopback.ts';
 import {
   assertDistinctTokens,
@@ -15,6 +21,11 @@ export interface HostConfig {
   name: string;
   uri: string;
   readOnly: boolean;
+  /**
+   * libvirt's keep-alive probes, which notice a daemon that is gone: null for none; absent
+   * for the default, every 5 s and closed after 3 unanswered, on every driver but test.
+   */
+  keepAlive?: KeepAliveConfig | null;
 }
 
 /** The server's configuration, read once at start-up (flags over environment over defaults). */
@@ -99,14 +110,17 @@ export class ConfigError extends Error {
 
 /**
  * Reads the configuration from the command line (`-c|--connect URI`, repeatable;
- * `--connect-readonly URI`, `--host`, `--port`, `--print-schema`) and the environment
- * (`LIBVIRT_DEFAULT_URI`, `HOST`, `PORT`, `LOG_LEVEL`); flags win. Tokens come from
+ * `--connect-readonly URI`, `--host`, `--port`, `--print-schema`, ...), the environment
+ * (`LIBVIRT_DEFAULT_URI`, `HOST`, `PORT`, `LOG_LEVEL`, `VSG_TOKENS`) and the file `--config`
+ * names (config-file.ts); flags win over the environment, which wins over the file. Hosts
+ * given with `-c` or `--connect-readonly` replace the file's. Tokens come from the file,
  * `--tokens-file` and `VSG_TOKENS` together; without any, only a loopback `--host` is allowed.
  */
 export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
-  const { values } = parseArgs({
+  const { values: flags } = parseArgs({
     args: argv,
     options: {
+      config: { type: 'string' },
       connect: { type: 'string', short: 'c', multiple: true },
       'connect-readonly': { type: 'string', multiple: true },
       'call-threads': { type: 'string' },
@@ -133,12 +147,19 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     allowPositionals: false,
   });
 
-  const writable = values.connect ?? [];
-  const readOnly = values['connect-readonly'] ?? [];
-  const hosts = [
+  const file = flags.config === undefined ? undefined : configFile(flags.config);
+  // A flag's value, or the file's for the same setting.
+  const values = { ...file?.flags, ...definedOnly(flags) } as typeof flags;
+  const writable = flags.connect ?? [];
+  const readOnly = flags['connect-readonly'] ?? [];
+  const hosts: HostConfig[] = [
     ...writable.map((uri) => ({ name: uri, uri, readOnly: false })),
     ...readOnly.map((uri) => ({ name: uri, uri, readOnly: true })),
   ];
+  if (hosts.length === 0 && file?.hosts !== undefined) {
+    hosts.push(...file.hosts);
+  }
+
   if (hosts.length === 0) {
     const uri = env.LIBVIRT_DEFAULT_URI || DEFAULT_URI;
     hosts.push({ name: uri, uri, readOnly: false });
@@ -151,9 +172,10 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     );
   }
 
-  const port = Number(values.port ?? env.PORT ?? 4000);
+  const portText = flags.port ?? env.PORT ?? file?.flags.port ?? '4000';
+  const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`--port must be a port number, not ${values.port ?? env.PORT}`);
+    throw new ConfigError(`--port must be a port number, not ${portText}`);
   }
 
   const watchIntervalMs = milliseconds('--watch-interval', values['watch-interval'], 1000);
@@ -189,9 +211,9 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     corsOrigins: (values['cors-origin'] ?? []).map(corsOrigin),
   };
 
-  const host = values.host ?? env.HOST ?? '127.0.0.1';
+  const host = flags.host ?? env.HOST ?? (file?.flags.host as string | undefined) ?? '127.0.0.1';
   const printSchema = values['print-schema'] ?? false;
-  const tokens = readTokens(values['tokens-file'], env.VSG_TOKENS);
+  const tokens = readTokens(values['tokens-file'], env.VSG_TOKENS, file?.tokens ?? []);
   if (tokens.length === 0 && !printSchema && !isLoopbackAddress(host)) {
     throw new ConfigError(
       `listening on ${host} needs tokens, or anyone who can reach it could change snapshots: ` +
@@ -214,6 +236,25 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     ...limits,
     logLevel: env.LOG_LEVEL || 'info',
   };
+}
+
+function configFile(path: string): FileConfig {
+  try {
+    return readConfigFile(path);
+  } catch (error) {
+    if (error instanceof ConfigFileError) {
+      throw new ConfigError(error.message);
+    }
+
+    throw error;
+  }
+}
+
+/** `values` without the keys parseArgs left undefined, so that they do not hide the file's. */
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 }
 
 function atLeastOne(flag: string, value: string | undefined, fallback: number): number {
@@ -257,9 +298,14 @@ function corsOrigin(value: string): string {
  * The tokens of the `--tokens-file` and of `VSG_TOKENS`, together; never from other command-line
  * values, which other users of the machine can read.
  */
-function readTokens(file: string | undefined, variable: string | undefined): TokenConfig[] {
+function readTokens(
+  file: string | undefined,
+  variable: string | undefined,
+  fromConfig: TokenConfig[],
+): TokenConfig[] {
   try {
     const tokens = [
+      ...fromConfig,
       ...(file === undefined ? [] : parseTokensFile(readTokensFile(file), file)),
       ...parseTokensEnv(variable ?? ''),
     ];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { HostConfig } from '../config.ts';
+import type { KeepAliveConfig } from '../config-file.ts';
 import { ApiError, conflict, notFound } from '../errors.ts';
 import type { Events } from '../events/index.ts';
 import {
@@ -25,6 +26,11 @@ import { parseSnapshotXml, type SnapshotDocument } from './snapshot-xml.ts';
 import { treeVersion } from './tree-version.ts';
 
 const INITIAL_BACKOFF_MS = 1000;
+
+/** Every 5 s, closed after 3 unanswered; none for the test driver, which answers no probes. */
+function defaultKeepAlive(uri: string): KeepAliveConfig | null {
+  return uri.startsWith('test:') ? null : { interval: 5, count: 3 };
+}
 // How many of each domain's recent tree versions are kept to say what changed since one.
 const KEPT_VERSIONS = 32;
 const MAX_BACKOFF_MS = 30_000;
@@ -58,6 +64,7 @@ export class Host {
   // What the watcher and the mutations last saw of each domain's snapshots, and a count of
   // the mutations that have started on it, so that the watcher can tell its own reading was
   // overtaken by one.
+  readonly #keepAlive: KeepAliveConfig | null;
   readonly #known = new Map<string, SnapshotTree>();
   // Known trees that stand for a domain not read yet (rememberAsNew).
   readonly #provisional = new WeakSet<SnapshotTree>();
@@ -90,6 +97,8 @@ export class Host {
     this.name = config.name;
     this.uri = config.uri;
     this.readOnly = config.readOnly;
+    this.#keepAlive =
+      config.keepAlive === undefined ? defaultKeepAlive(this.uri) : config.keepAlive;
     this.#logger = logger.child({ host: config.name });
   }
 
@@ -100,9 +109,11 @@ export class Host {
       this.#hypervisor = await connection.type();
       this.#libvirtVersion = formatVersion(await connection.libVersion());
       await connection.onClose((reason) => void this.#lost(connection, reason));
-      if (this.#remote) {
-        // Probes every 5 s, closed after 3 unanswered: a daemon that dies is noticed.
-        await connection.setKeepAlive(5, 3).catch(() => false);
+      const keepAlive = this.#keepAlive;
+      if (keepAlive !== null) {
+        // A daemon that dies, or a network that drops, is noticed: libvirt closes the
+        // connection after `count` unanswered probes (count 0: at once).
+        await connection.setKeepAlive(keepAlive.interval, keepAlive.count).catch(() => false);
       }
 
       this.#connection = connection;

@@ -17,6 +17,17 @@ export interface Context {
   pageSizeCap: number;
   /** The snapshot trees this operation has read, so each domain is listed once. */
   trees: TreeCache;
+  /** Hosts a field across every host had to leave out; each becomes an error of the answer. */
+  leftOut: LeftOutHost[];
+}
+
+/** A host whose part of an answer is missing, and the field it is missing from. */
+export interface LeftOutHost {
+  host: string;
+  /** Why: `not connected`, or libvirt's error. */
+  reason: string;
+  /** The field's response path, as `errors[].path` gives it. */
+  path: Array<string | number>;
 }
 
 /** The snapshot trees one GraphQL operation has read, per host and domain. */

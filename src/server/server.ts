@@ -15,6 +15,7 @@ import { Access } from './access.ts';
 import { useLimits } from './limits.ts';
 import { acceptsUpgrade, corsOptions } from './origins.ts';
 import { useAccess } from './use-access.ts';
+import { useLeftOutHosts } from './use-left-out-hosts.ts';
 import { serveWebSockets } from './websocket.ts';
 
 /** What the entry point starts and stops. */
@@ -94,7 +95,7 @@ export function createServer(config: Config, logger: Logger): Server {
     },
     // Only an authenticated caller gets this far (useAccess over HTTP, onConnect over
     // graphql-ws); each operation carries its caller's role and token name.
-    plugins: [useAccess(access, logger), ...useLimits(config), useGraphQlJit()],
+    plugins: [useAccess(access, logger), ...useLimits(config), useGraphQlJit(), useLeftOutHosts()],
     // Limits that Yoga enforces itself (README, Limits); the rest are in useLimits.
     maxRequestBodySize: config.maxBodyBytes,
     batching: false,
@@ -105,6 +106,7 @@ export function createServer(config: Config, logger: Logger): Server {
       logger,
       pageSizeCap: config.pageSizeCap,
       trees: new TreeCache(),
+      leftOut: [],
     }),
   });
 

@@ -97,7 +97,8 @@ export function assertDistinctTokens(tokens: readonly TokenConfig[]): void {
   }
 }
 
-function tokenConfig(
+/** One token, checked: a known role, a token a Bearer header can carry, a printable name. */
+export function tokenConfig(
   source: string,
   role: string,
   token: string,
