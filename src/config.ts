@@ -79,6 +79,11 @@ export interface Config {
   /** How often the watcher re-reads every snapshot's XML. */
   sweepIntervalMs: number;
   logLevel: string;
+  /**
+   * `json`: pino's JSON lines; `pretty`: one readable line each; `auto` (the default): pretty
+   * on a terminal, JSON elsewhere (a pipe, a file, journald).
+   */
+  logFormat?: 'json' | 'pretty' | 'auto';
 }
 
 /** The built-in test driver: a fresh checkout runs with no daemon. */
@@ -235,7 +240,20 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     printSchema,
     ...limits,
     logLevel: env.LOG_LEVEL || 'info',
+    logFormat: logFormat(env.LOG_FORMAT),
   };
+}
+
+function logFormat(value: string | undefined): 'json' | 'pretty' | 'auto' {
+  if (value === undefined || value === '' || value === 'auto') {
+    return 'auto';
+  }
+
+  if (value !== 'json' && value !== 'pretty') {
+    throw new ConfigError(`LOG_FORMAT must be json, pretty or auto, not ${value}`);
+  }
+
+  return value;
 }
 
 function configFile(path: string): FileConfig {

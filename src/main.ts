@@ -1,7 +1,14 @@
 // The entry point: reads the configuration, starts the server, stops it on a signal.
 import pino from 'pino';
+import pretty from 'pino-pretty';
 import { ConfigError, readConfig } from './config.ts';
 import { createServer } from './server/server.ts';
+
+// A reader that goes away (`| head`) must not keep the server from stopping on a signal:
+// what is written to a closed pipe is dropped.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', () => undefined);
+}
 
 let config: ReturnType<typeof readConfig>;
 try {
@@ -17,7 +24,13 @@ if (config.printSchema) {
   process.exit(0);
 }
 
-const logger = pino({ level: config.logLevel });
+// JSON lines for journald and log shippers; one readable line each on a terminal.
+const readable =
+  config.logFormat === 'pretty' || (config.logFormat !== 'json' && process.stdout.isTTY);
+const logger = pino(
+  { level: config.logLevel },
+  readable ? pretty({ translateTime: 'SYS:HH:MM:ss.l' }) : undefined,
+);
 const server = createServer(config, logger);
 
 async function stop(signal: string): Promise<void> {

@@ -23,6 +23,7 @@ export class EventLog<E extends { id: string }> {
   readonly #run = randomBytes(4).toString('hex');
   readonly #events: E[] = [];
   readonly #subscribers = new Set<Subscriber<E>>();
+  readonly #appendListeners = new Set<(event: E) => void>();
   #sequence = 0;
 
   constructor(capacity = 10_000) {
@@ -44,7 +45,21 @@ export class EventLog<E extends { id: string }> {
       }
     }
 
+    for (const listener of this.#appendListeners) {
+      listener(stored);
+    }
+
     return stored;
+  }
+
+  /**
+   * Calls `listener` with every event appended from now on, after its subscribers have it
+   * (for the server's metrics: no subscriber, and not counted as one); returns how to stop.
+   */
+  onAppend(listener: (event: E) => void): () => void {
+    this.#appendListeners.add(listener);
+
+    return () => this.#appendListeners.delete(listener);
   }
 
   /** The events after `afterId`; EventGapError when the log no longer (or never) had it. */

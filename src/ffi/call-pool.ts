@@ -10,7 +10,11 @@ interface PendingCall {
   reject: (error: Error) => void;
   /** When the call was sent to its thread (performance.now()). */
   sentAt: number;
+  call: CallName;
 }
+
+/** What is told of every call that ends: its name, how long it took, and whether it failed. */
+export type CallObserver = (call: string, seconds: number, outcome: 'ok' | 'error') => void;
 
 interface CallThread {
   worker: Worker;
@@ -31,6 +35,7 @@ export class CallPool {
   readonly #threads: CallThread[];
   #nextId = 1;
   #closed = false;
+  #observer: CallObserver | undefined;
 
   private constructor(threads: CallThread[]) {
     this.#threads = threads;
@@ -55,6 +60,11 @@ export class CallPool {
     }
 
     return pool;
+  }
+
+  /** Tells `observer` of every call that ends from now on (for the server's metrics). */
+  observe(observer: CallObserver | undefined): void {
+    this.#observer = observer;
   }
 
   /** Runs one call of `calls.ts` on a call thread. */
@@ -88,17 +98,17 @@ export class CallPool {
     const request: CallRequest = { id, call, args };
 
     return new Promise((resolve, reject) => {
-      thread.pending.set(id, { resolve, reject, sentAt: performance.now() });
+      thread.pending.set(id, { resolve, reject, sentAt: performance.now(), call });
       thread.worker.postMessage(request);
     });
   }
 
-  /** How many calls are in flight on all threads. */
   /** How many call threads there are: how many calls can be in flight at once. */
   get size(): number {
     return this.#threads.length;
   }
 
+  /** How many calls are in flight on all threads. */
   get inFlight(): number {
     return this.#threads.reduce((sum, thread) => sum + thread.pending.size, 0);
   }
@@ -141,6 +151,8 @@ export class CallPool {
       }
 
       thread.pending.delete(response.id);
+      const seconds = (performance.now() - pending.sentAt) / 1000;
+      this.#observer?.(pending.call, seconds, 'value' in response ? 'ok' : 'error');
       if ('value' in response) {
         pending.resolve(response.value);
       } else if ('libvirtError' in response) {

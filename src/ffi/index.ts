@@ -1,5 +1,5 @@
 /** The libvirt binding: the only way into libvirt for the rest of the server. */
-export { BindingClosedError } from './call-pool.ts';
+export { BindingClosedError, type CallObserver } from './call-pool.ts';
 export type {
   DomainInfo,
   DomainStateInfo,

@@ -1,4 +1,4 @@
-import { CallPool } from './call-pool.ts';
+import { type CallObserver, CallPool } from './call-pool.ts';
 import { Connection } from './connection.ts';
 import { within } from './deadline.ts';
 import { EventLoop } from './event-loop.ts';
@@ -37,6 +37,11 @@ export class Libvirt {
   }
 
   /** Starts the event loop (before any connection opens, as libvirt requires) and the call threads. */
+  /** Tells `observer` of every call that ends on a call thread: name, seconds, outcome. */
+  observeCalls(observer: CallObserver | undefined): void {
+    this.#pool.observe(observer);
+  }
+
   static async start(options: LibvirtOptions = {}): Promise<Libvirt> {
     const eventLoop = await EventLoop.start();
     const pool = await CallPool.start(options.callThreads ?? 4);

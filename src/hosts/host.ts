@@ -27,6 +27,12 @@ import { treeVersion } from './tree-version.ts';
 
 const INITIAL_BACKOFF_MS = 1000;
 
+/**
+ * How a query found its domain's tree: `hit`, the kept tree; `looked`, after the watcher
+ * looked at libvirt because the glance differed; `read`, read whole (not kept yet).
+ */
+export type TreeLookup = 'hit' | 'looked' | 'read';
+
 /** Every 5 s, closed after 3 unanswered; none for the test driver, which answers no probes. */
 function defaultKeepAlive(uri: string): KeepAliveConfig | null {
   return uri.startsWith('test:') ? null : { interval: 5, count: 3 };
@@ -69,6 +75,7 @@ export class Host {
   // Known trees that stand for a domain not read yet (rememberAsNew).
   readonly #provisional = new WeakSet<SnapshotTree>();
   #lookNow: (() => Promise<void>) | undefined;
+  #treeLookups: ((result: TreeLookup) => void) | undefined;
   readonly #versions = new Map<string, Map<string, SnapshotTree>>();
   readonly #generations = new Map<string, number>();
   // Each domain's lifecycle registration (undefined while it is being made).
@@ -296,23 +303,35 @@ export class Host {
   async queryTree(uuid: string): Promise<SnapshotTree> {
     const known = this.#known.get(uuid);
     if (known === undefined || !this.connected || this.#provisional.has(known)) {
+      this.#treeLookups?.('read');
+
       return this.snapshotTree(uuid);
     }
 
     // A mutation in flight sends its own events, and records its tree, when it ends.
     if (this.#lookNow === undefined || this.isBusy(uuid)) {
+      this.#treeLookups?.('hit');
+
       return known;
     }
 
     const glance = await this.#onDomain(uuid, (domain) => domain.snapshotCountAndCurrent());
     if (glance.count === known.size && glance.current === known.current) {
+      this.#treeLookups?.('hit');
+
       return known;
     }
 
+    this.#treeLookups?.('looked');
     await this.#lookNow();
     const seen = this.#known.get(uuid);
 
     return seen === undefined || this.#provisional.has(seen) ? this.snapshotTree(uuid) : seen;
+  }
+
+  /** Tells `observer` how each query's tree was found (for the server's metrics). */
+  observeTreeLookups(observer: ((lookup: TreeLookup) => void) | undefined): void {
+    this.#treeLookups = observer;
   }
 
   /** How a query asks the watcher to look now; resolves once its events are sent. */

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { Events } from '../events/index.ts';
 import { SnapshotWatcher } from '../events/watcher.ts';
-import { Libvirt, within } from '../ffi/index.ts';
+import { type CallObserver, Libvirt, within } from '../ffi/index.ts';
 import { Host } from './host.ts';
 
 const CLOSE_STEP_MS = 5_000;
@@ -45,6 +45,11 @@ export class Hosts {
 
   byName(name: string): Host | undefined {
     return this.#hosts.find((host) => host.name === name);
+  }
+
+  /** Tells `observer` of every call that ends on a call thread (for the server's metrics). */
+  observeCalls(observer: CallObserver | undefined): void {
+    this.#libvirt.observeCalls(observer);
   }
 
   /** How many times each libvirt function was called: for tests of what a query costs. */

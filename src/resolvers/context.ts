@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Host } from '../hosts/host.ts';
 import type { Hosts } from '../hosts/hosts.ts';
 import type { SnapshotTree } from '../hosts/snapshot-tree.ts';
+import type { Metrics } from '../server/metrics.ts';
 
 /** Who the caller is (API.md, Access). */
 export type RoleName = 'VIEWER' | 'OPERATOR';
@@ -19,6 +20,8 @@ export interface Context {
   trees: TreeCache;
   /** Hosts a field across every host had to leave out; each becomes an error of the answer. */
   leftOut: LeftOutHost[];
+  /** Where each mutation's outcome is counted (`/metrics`). */
+  metrics: Metrics;
 }
 
 /** A host whose part of an answer is missing, and the field it is missing from. */

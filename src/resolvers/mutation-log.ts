@@ -91,6 +91,7 @@ export function logMutations(schema: GraphQLSchema): GraphQLSchema {
         const by = context.tokenName ?? 'anonymous';
         const entry = { operation, by, role: context.role, ...target, ...outcome };
         context.logger.info(entry, `${operation} by ${by}: ${outcome.outcome}`);
+        context.metrics.mutation(operation, outcome.outcome);
       };
 
       let payload: MutationPayload | null;

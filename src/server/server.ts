@@ -13,6 +13,7 @@ import { Hosts } from '../hosts/hosts.ts';
 import { buildSchema, type Context, TreeCache } from '../resolvers/index.ts';
 import { Access } from './access.ts';
 import { useLimits } from './limits.ts';
+import { METRICS_CONTENT_TYPE, Metrics } from './metrics.ts';
 import { acceptsUpgrade, corsOptions } from './origins.ts';
 import { useAccess } from './use-access.ts';
 import { useLeftOutHosts } from './use-left-out-hosts.ts';
@@ -59,13 +60,35 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 }
 
 /**
+ * `/metrics` in Prometheus's format. On a server with tokens it needs one, of either role,
+ * as `Authorization: Bearer` (Prometheus's `authorization` setting sends it).
+ */
+async function sendMetrics(
+  request: IncomingMessage,
+  response: ServerResponse,
+  metrics: Metrics,
+  access: Access,
+): Promise<void> {
+  if (access.authenticate(request.headers.authorization).failure !== undefined) {
+    response.writeHead(401, { 'www-authenticate': 'Bearer realm="virt-snapshot-graphql"' });
+    response.end();
+
+    return;
+  }
+
+  response.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE });
+  response.end(await metrics.registry.metrics());
+}
+
+/**
  * Builds the server: the hosts over the libvirt binding, the GraphQL endpoint at
  * `/graphql` (HTTP, subscriptions over SSE and graphql-ws, GraphiQL for a browser),
- * `/healthz` and `/readyz`.
+ * `/healthz`, `/readyz` and `/metrics`.
  */
 export function createServer(config: Config, logger: Logger): Server {
   let hosts: Hosts | undefined;
   const access = new Access(config.tokens);
+  const metrics = new Metrics();
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
@@ -107,6 +130,7 @@ export function createServer(config: Config, logger: Logger): Server {
       pageSizeCap: config.pageSizeCap,
       trees: new TreeCache(),
       leftOut: [],
+      metrics,
     }),
   });
 
@@ -126,6 +150,12 @@ export function createServer(config: Config, logger: Logger): Server {
       }));
       const ready = listed.some((host) => host.connected);
       sendJson(response, ready ? 200 : 503, { ready, hosts: listed });
+
+      return;
+    }
+
+    if (path === '/metrics') {
+      void sendMetrics(request, response, metrics, access);
 
       return;
     }
@@ -158,6 +188,7 @@ export function createServer(config: Config, logger: Logger): Server {
 
     async start() {
       hosts = await Hosts.open(config, logger);
+      metrics.attach(hosts);
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.port, config.host, () => resolve());
@@ -180,6 +211,7 @@ export function createServer(config: Config, logger: Logger): Server {
       await websockets.close();
       await closed;
 
+      metrics.detach();
       await hosts?.close();
       hosts = undefined;
     },

@@ -284,20 +284,35 @@ describe('a host that cannot be reached', () => {
     expect(host).toEqual({ name: unreachable, uri: unreachable, connected: false });
   });
 
-  it('is left out of the domains of every host', async () => {
-    const { domains } = await server.data(DomainsListDocument, {});
+  // The error the answer carries beside its data for the host it left out.
+  const leftOut = (path: string) => [
+    expect.objectContaining({
+      path: [path],
+      extensions: { code: 'UNAVAILABLE', host: unreachable },
+    }),
+  ];
 
-    expect(domains.map((domain) => [domain.host.name, domain.name])).toEqual([[fixture.uri, 'up']]);
+  it('is left out of the domains of every host, and the answer says so', async () => {
+    const { data, errors } = await server.request(DomainsListDocument, {});
+
+    expect(data?.domains.map((domain) => [domain.host.name, domain.name])).toEqual([
+      [fixture.uri, 'up'],
+    ]);
+    expect(errors).toEqual(leftOut('domains'));
   });
 
   it('does not keep domain from finding the domains of the hosts that are up', async () => {
-    const byName = await server.data(DomainsLookupDocument, { name: 'up' });
-    const byUuid = await server.data(DomainsLookupDocument, { uuid: byName.domain?.uuid });
-    const missing = await server.data(DomainsLookupDocument, { name: 'nothing' });
+    const byName = await server.request(DomainsLookupDocument, { name: 'up' });
+    const uuid = byName.data?.domain?.uuid;
+    const byUuid = await server.request(DomainsLookupDocument, { uuid });
+    const missing = await server.request(DomainsLookupDocument, { name: 'nothing' });
 
-    expect(byName.domain).toMatchObject({ name: 'up', host: { name: fixture.uri } });
-    expect(byUuid.domain?.name).toBe('up');
-    expect(missing.domain).toBeNull();
+    expect(byName.data?.domain).toMatchObject({ name: 'up', host: { name: fixture.uri } });
+    expect(byUuid.data?.domain?.name).toBe('up');
+    expect(missing.data?.domain).toBeNull();
+    for (const answer of [byName, byUuid, missing]) {
+      expect(answer.errors).toEqual(leftOut('domain'));
+    }
   });
 
   it('answers UNAVAILABLE for a domain looked up on it', async () => {
