@@ -362,6 +362,16 @@ export const calls = {
   },
   domainInfo: (dom: Address): DomainInfo => domainInfo(dom),
 
+  /** The domain called `name`: looked up, read and freed in one round trip. */
+  domainInfoByName: (conn: Address, name: string): DomainInfo => {
+    const dom = calls.domainLookupByName(conn, name);
+    try {
+      return domainInfo(dom);
+    } finally {
+      invoke('virDomainFree', dom);
+    }
+  },
+
   /**
    * A domain's snapshots with their XML and the current one: one listing, one XML fetch
    * per snapshot, one current-snapshot call. A snapshot deleted between the listing and its

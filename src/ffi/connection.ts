@@ -54,6 +54,14 @@ export class Connection extends Handle {
     return this.pool.run('domainInfos', this.address, flags);
   }
 
+  /**
+   * The name, UUID, state and persistence of the domain called `name`, in one round trip
+   * (virDomainLookupByName, the reads, virDomainFree); the caller keeps no handle.
+   */
+  domainInfoByName(name: string): Promise<DomainInfo> {
+    return this.pool.run('domainInfoByName', this.address, name);
+  }
+
   /** @see https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainLookupByName */
   async lookupDomainByName(name: string): Promise<Domain> {
     return Domain.adopt(this.pool, await this.pool.run('domainLookupByName', this.address, name));

@@ -214,7 +214,15 @@ export class Host {
 
   /** The domain called `name`, or null. */
   async domainByName(name: string): Promise<DomainRecord | null> {
-    return this.#lookup(() => this.#connected().lookupDomainByName(name));
+    // One round trip for a domain the host has a handle of, as it mostly has.
+    const info = await this.#call(() =>
+      this.#missingAsNull(() => this.#connected().domainInfoByName(name)),
+    );
+    if (info === null || this.#domains.has(info.uuid)) {
+      return info === null ? null : this.#record(info);
+    }
+
+    return this.#lookup(() => this.#connected().lookupDomainByUUID(info.uuid));
   }
 
   /** The domain with `uuid`, or null. */
