@@ -3,12 +3,13 @@
 //
 //   npm run bench:lag -- [snapshots] [tree size] [query loops]
 //
-// (defaults 3, 1000 and 2; the script runs `NODE_ENV=production node --import tsx` on this
-// file, as the server runs in production). The server runs in this process, as `createServer` builds it with
-// the default four call threads, so that perf_hooks.monitorEventLoopDelay sees its own event
-// loop; the queries come from a worker thread, which has an event loop of its own, two at a
-// time (or as many as asked), without pause. Each snapshot is live, its memory saved to an external file, of a
-// domain with 448 MiB of non-zero memory (test/support/memory-domain.ts). The lag is
+// (defaults 3, 1000 and 2; the script runs this file with node and tsx in production mode and
+// with scripts/serve's memory settings, as the server runs). The server runs in this process,
+// as `createServer` builds it with the default four call threads, so that
+// perf_hooks.monitorEventLoopDelay sees its own event loop; the queries come from a worker
+// thread, which has an event loop of its own, two at a time (or as many as asked), without
+// pause. Each snapshot is live, its memory saved to an external file, of a domain with 448 MiB
+// of non-zero memory (test/support/memory-domain.ts). The lag is
 // measured from the mutation's request to its response, snapshot after snapshot; printed:
 // p50, p99 and max over all of them, the queries answered meanwhile, and one JSON line.
 //
@@ -43,7 +44,10 @@ function positiveInteger(text: string | undefined, fallback: number, what: strin
 
 const WHOLE_TREE = `query BenchWholeTree($name: String!) {
   domain(name: $name) {
-    snapshots { totalCount nodes { id name parent { name } state creationTime description isCurrent } }
+    snapshots {
+      totalCount
+      nodes { id name parent { name } state creationTime description isCurrent }
+    }
   }
 }`;
 const DOMAIN_ID = 'query BenchDomainId($name: String!) { domain(name: $name) { id } }';
@@ -69,7 +73,8 @@ async function loop() {
     answered += 1;
   }
 }
-Promise.all(Array.from({ length: workerData.loops }, loop)).then(() => parentPort.postMessage(answered));
+const loops = Array.from({ length: workerData.loops }, loop);
+Promise.all(loops).then(() => parentPort.postMessage(answered));
 `;
 
 async function graphql<T>(url: string, query: string, variables: object): Promise<T> {

@@ -4,8 +4,9 @@
 //   npm run bench:tree -- [sizes...] [--json FILE] [--cpu-prof DIR]
 //
 // (sizes default to 100 1000 5000). For each size in turn, a throwaway shut-off domain
-// `vsg-bench-<size>-<pid>` (removed before the next size's is made) gets a snapshot tree through REDEFINE (metadata only; mostly a
-// long chain with a branch every 10 to 30 snapshots, one current; bench/tree-shape.ts).
+// `vsg-bench-<size>-<pid>` (removed before the next size's is made) gets a snapshot tree
+// through REDEFINE (metadata only; mostly a long chain with a branch every 10 to 30
+// snapshots, one current; bench/tree-shape.ts).
 // Then, per size:
 //
 // - virsh: `virsh -c qemu:///system snapshot-list DOMAIN --tree`, and `--name`, each a new
@@ -506,7 +507,9 @@ function printTargets(results: SizeResult[]): Array<{ target: string; pass: bool
   if (fiveThousand !== undefined) {
     checks.push({
       target: 'server RSS with the 5,000 tree warm < 200 MiB (settled; right after the queries)',
-      value: `${fixed(fiveThousand.serverSettledRssMiB, 0)} MiB; ${fixed(fiveThousand.serverRssMiB, 0)} MiB`,
+      value:
+        `${fixed(fiveThousand.serverSettledRssMiB, 0)} MiB; ` +
+        `${fixed(fiveThousand.serverRssMiB, 0)} MiB`,
       pass: fiveThousand.serverSettledRssMiB < 200,
     });
   }
