@@ -1,4 +1,5 @@
 import { Builder, Parser, type ParserOptions } from 'xml2js';
+import { readSimpleXml } from './simple-xml.ts';
 
 /** The domain's state when a snapshot was taken, as the schema's SnapshotState names it. */
 export type SnapshotStateName =
@@ -310,7 +311,8 @@ function diskDocument(disk: unknown): SnapshotDiskDocument {
 }
 
 function snapshotDocument(xml: string): Omit<SnapshotDocument, 'hasDomainDefinition'> {
-  const root = rootElement(readXml(xml));
+  // libvirt's own documents are plain XML, which the simple reader takes; xml2js the rest.
+  const root = rootElement(readSimpleXml(xml) ?? readXml(xml));
   const name = text(child(root, 'name'));
   if (name === null) {
     throw new SnapshotXmlError('the snapshot XML has no <name>');
