@@ -38,5 +38,6 @@ fi
 # npm ci whenever the lock file changed since the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  # Dev packages too, whatever NODE_ENV says: scripts/start compiles with TypeScript.
+  npm ci --include=dev --no-audit --no-fund --loglevel=error
 fi
