@@ -6,6 +6,7 @@ import { type Connection, Libvirt } from '../../src/ffi/index.ts';
 import { startTestServer, type TestServer } from '../support/graphql-server.ts';
 import { type QemuDomain, QemuDomains } from '../support/qemu-domain.ts';
 import { SecondDaemon } from '../support/second-daemon.ts';
+import { testDriverFixture } from '../support/test-driver.ts';
 import { ManyHostsDomainNamedDocument, ManyHostsDomainsDocument } from './many-hosts.generated.ts';
 
 // Two libvirt hosts from one config file: the system libvirtd with QEMU (`local`), and a
@@ -120,4 +121,35 @@ describe('a server with two hosts from a config file', () => {
     expect(answer.data?.domains).toContainEqual({ name: 'test', host: { name: 'lab' } });
     expect(answer.data?.domains).toContainEqual({ name: vm.name, host: { name: 'local' } });
   }, 60_000);
+});
+
+describe('keep-alive settings', () => {
+  it('probes a host whose settings ask for it, and not one whose settings turn it off', async () => {
+    const probed = testDriverFixture([{ name: 'a' }]);
+    const quiet = testDriverFixture([{ name: 'b' }]);
+    const keepAlive = await startTestServer({
+      config: {
+        hosts: [
+          {
+            name: 'probed',
+            uri: probed.uri,
+            readOnly: false,
+            keepAlive: { interval: 5, count: 3 },
+          },
+          { name: 'quiet', uri: quiet.uri, readOnly: false, keepAlive: null },
+        ],
+      },
+    });
+    try {
+      const calls = await keepAlive.hosts.libvirtCallCounts();
+
+      // The test driver refuses keep-alive; what counts is that only one host asked for it.
+      expect(calls.virConnectSetKeepAlive).toBe(1);
+      expect(calls.virConnectOpen).toBe(2);
+    } finally {
+      await keepAlive.stop();
+      probed.dispose();
+      quiet.dispose();
+    }
+  });
 });
