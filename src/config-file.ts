@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type TokenConfig, TokenListError, tokenConfig } from './server/tokens.ts';
 
@@ -85,7 +85,14 @@ export function readConfigFile(file: string): FileConfig {
     throw new ConfigFileError(`${file} is not valid JSON or YAML: ${(error as Error).message}`);
   }
 
-  return fileConfig(settings ?? {}, file);
+  const config = fileConfig(settings ?? {}, file);
+  // A tokens file named in the config file is found beside it, wherever the server starts.
+  const tokensFile = config.flags['tokens-file'];
+  if (typeof tokensFile === 'string') {
+    config.flags['tokens-file'] = resolve(dirname(file), tokensFile);
+  }
+
+  return config;
 }
 
 /** The settings of a parsed config file, checked; `file` names it in errors. */

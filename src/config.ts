@@ -28,7 +28,7 @@ export interface HostConfig {
   keepAlive?: KeepAliveConfig | null;
 }
 
-/** The server's configuration, read once at start-up (flags over environment over defaults). */
+/** The server's configuration, read once at start-up (flags, environment, file, defaults). */
 export interface Config {
   hosts: HostConfig[];
   /** How many call threads run libvirt calls. */

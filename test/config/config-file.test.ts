@@ -105,6 +105,13 @@ describe('a config file', () => {
     );
   });
 
+  it('finds a tokens file it names beside it', () => {
+    writeFileSync(join(directory, 'tokens'), `viewer ${VIEWER} wall\n`);
+    const config = readConfig(['--config', file('tokensFile: tokens\n')], {});
+
+    expect(config.tokens.map((token) => token.name)).toEqual(['wall']);
+  });
+
   it('still needs tokens to listen beyond loopback', () => {
     const path = file('listen: 0.0.0.0\n');
 
