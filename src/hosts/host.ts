@@ -13,6 +13,7 @@ import {
   domainStateName,
   ErrorNumber,
   formatVersion,
+  HandleFreedError,
   type Libvirt,
   LibvirtError,
   SnapshotListFlags,
@@ -639,7 +640,9 @@ export class Host {
     try {
       return await call();
     } catch (error) {
-      if (error instanceof LibvirtError && error.code === ErrorNumber.NO_DOMAIN) {
+      // A handle freed meanwhile is one the server let go of because its domain is gone.
+      const gone = error instanceof LibvirtError && error.code === ErrorNumber.NO_DOMAIN;
+      if (gone || error instanceof HandleFreedError) {
         return null;
       }
 
@@ -672,8 +675,16 @@ export class Host {
     }
 
     const domain = this.#domains.get(uuid) as Domain;
+    try {
+      return await this.#call(() => use(domain));
+    } catch (error) {
+      // The watcher saw the domain undefined while this call waited, and freed its handle.
+      if (error instanceof HandleFreedError) {
+        throw notFound(`no domain with UUID ${uuid} on host ${this.name}: it was undefined`);
+      }
 
-    return this.#call(() => use(domain));
+      throw error;
+    }
   }
 }
 
