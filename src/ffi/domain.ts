@@ -11,15 +11,15 @@ import { DomainSnapshot } from './domain-snapshot.ts';
 import { Handle } from './handle.ts';
 import type { Address } from './native.ts';
 
-/**
- * A `virDomainPtr`: one reference to a domain, freed once by {@link free}. Besides the
- * domain calls the server needs, it holds the snapshot module's domain-level calls.
- */
 // A listing's XML is fetched in at most MAX_PARTS parts at once (libvirtd serves five calls
 // of one client at a time by default: max_client_requests), none smaller than MIN_PART.
 const MAX_PARTS = 5;
 const MIN_PART = 50;
 
+/**
+ * A `virDomainPtr`: one reference to a domain, freed once by {@link free}. Besides the
+ * domain calls the server needs, it holds the snapshot module's domain-level calls.
+ */
 export class Domain extends Handle {
   /** @internal Wraps a reference the caller hands over. */
   static adopt(pool: CallPool, address: Address): Domain {

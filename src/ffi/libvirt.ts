@@ -36,12 +36,12 @@ export class Libvirt {
     this.#eventLoop = eventLoop;
   }
 
-  /** Starts the event loop (before any connection opens, as libvirt requires) and the call threads. */
   /** Tells `observer` of every call that ends on a call thread: name, seconds, outcome. */
   observeCalls(observer: CallObserver | undefined): void {
     this.#pool.observe(observer);
   }
 
+  /** Starts the event loop (before any connection opens, as libvirt requires) and the call threads. */
   static async start(options: LibvirtOptions = {}): Promise<Libvirt> {
     const eventLoop = await EventLoop.start();
     const pool = await CallPool.start(options.callThreads ?? 4);

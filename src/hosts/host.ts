@@ -27,6 +27,9 @@ import { parseSnapshotXml, type SnapshotDocument } from './snapshot-xml.ts';
 import { treeVersion } from './tree-version.ts';
 
 const INITIAL_BACKOFF_MS = 1000;
+// How many of each domain's recent tree versions are kept to say what changed since one.
+const KEPT_VERSIONS = 32;
+const MAX_BACKOFF_MS = 30_000;
 
 /**
  * How a query found its domain's tree: `hit`, the kept tree; `looked`, after the watcher
@@ -34,13 +37,8 @@ const INITIAL_BACKOFF_MS = 1000;
  */
 export type TreeLookup = 'hit' | 'looked' | 'read';
 
-/** Every 5 s, closed after 3 unanswered; none for the test driver, which answers no probes. */
-function defaultKeepAlive(uri: string): KeepAliveConfig | null {
-  return uri.startsWith('test:') ? null : { interval: 5, count: 3 };
-}
-// How many of each domain's recent tree versions are kept to say what changed since one.
-const KEPT_VERSIONS = 32;
-const MAX_BACKOFF_MS = 30_000;
+// Keep-alive unless the host's settings say otherwise: every 5 s, closed after 3 unanswered.
+const DEFAULT_KEEP_ALIVE: KeepAliveConfig = { interval: 5, count: 3 };
 
 /** A domain as the graph shows it. */
 export interface DomainRecord {
@@ -66,17 +64,19 @@ export class Host {
   #connection: Connection | undefined;
   #libvirtVersion = '';
   #hypervisor = '';
+  readonly #keepAlive: KeepAliveConfig | null;
   readonly #domains = new Map<string, Domain>();
   readonly #busy = new Set<string>();
+  // The watcher's look a query asks for (setLookNow), and who counts how queries found
+  // their trees (observeTreeLookups).
+  #lookNow: (() => Promise<void>) | undefined;
+  #treeLookups: ((result: TreeLookup) => void) | undefined;
   // What the watcher and the mutations last saw of each domain's snapshots, and a count of
   // the mutations that have started on it, so that the watcher can tell its own reading was
   // overtaken by one.
-  readonly #keepAlive: KeepAliveConfig | null;
   readonly #known = new Map<string, SnapshotTree>();
   // Known trees that stand for a domain not read yet (rememberAsNew).
   readonly #provisional = new WeakSet<SnapshotTree>();
-  #lookNow: (() => Promise<void>) | undefined;
-  #treeLookups: ((result: TreeLookup) => void) | undefined;
   readonly #versions = new Map<string, Map<string, SnapshotTree>>();
   readonly #generations = new Map<string, number>();
   // Each domain's lifecycle registration (undefined while it is being made).
@@ -105,8 +105,9 @@ export class Host {
     this.name = config.name;
     this.uri = config.uri;
     this.readOnly = config.readOnly;
-    this.#keepAlive =
-      config.keepAlive === undefined ? defaultKeepAlive(this.uri) : config.keepAlive;
+    // The test driver in this process answers no probes.
+    const keepAlive = this.#remote ? DEFAULT_KEEP_ALIVE : null;
+    this.#keepAlive = config.keepAlive === undefined ? keepAlive : config.keepAlive;
     this.#logger = logger.child({ host: config.name });
   }
 
@@ -219,8 +220,12 @@ export class Host {
     const info = await this.#call(() =>
       this.#missingAsNull(() => this.#connected().domainInfoByName(name)),
     );
-    if (info === null || this.#domains.has(info.uuid)) {
-      return info === null ? null : this.#record(info);
+    if (info === null) {
+      return null;
+    }
+
+    if (this.#domains.has(info.uuid)) {
+      return this.#record(info);
     }
 
     return this.#lookup(() => this.#connected().lookupDomainByUUID(info.uuid));

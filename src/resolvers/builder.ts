@@ -6,33 +6,30 @@ import type { Context } from './context.ts';
 /** The node types and the typename their global IDs carry. */
 export const NODE_TYPES = ['Host', 'Domain', 'Snapshot'] as const;
 
-// Global IDs already encoded, by typename and inner key: a tree's thousands of snapshots
-// are answered again and again with the same IDs. Emptied when it grows past ENCODED_MAX.
+// Global IDs already encoded, by typename, then by inner key (the same string each time for
+// a snapshot, see snapshot.ts, so that looking it up costs no new string): a tree's thousands
+// of snapshots are answered again and again with the same IDs. Each typename's map is emptied
+// when it grows past ENCODED_MAX.
 const encoded = new Map<string, Map<string, string>>();
 const ENCODED_MAX = 100_000;
-let encodedCount = 0;
 
 function encodeGlobalID(typename: string, id: string | number | bigint): string {
   const key = String(id);
   let ofType = encoded.get(typename);
-  const known = ofType?.get(key);
-  if (known !== undefined) {
-    return known;
-  }
-
-  if (ofType === undefined || encodedCount >= ENCODED_MAX) {
-    if (encodedCount >= ENCODED_MAX) {
-      encoded.clear();
-      encodedCount = 0;
-    }
-
+  if (ofType === undefined) {
     ofType = new Map();
     encoded.set(typename, ofType);
   }
 
-  const globalID = Buffer.from(`${typename}:${key}`, 'utf8').toString('base64url');
-  ofType.set(key, globalID);
-  encodedCount += 1;
+  let globalID = ofType.get(key);
+  if (globalID === undefined) {
+    if (ofType.size >= ENCODED_MAX) {
+      ofType.clear();
+    }
+
+    globalID = Buffer.from(`${typename}:${key}`, 'utf8').toString('base64url');
+    ofType.set(key, globalID);
+  }
 
   return globalID;
 }
