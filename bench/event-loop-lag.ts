@@ -118,6 +118,8 @@ const config: Config = {
   sweepIntervalMs: 60_000,
   jobTimeoutMs: 600_000,
   jobPollMs: 500,
+  redisUrl: null,
+  leaseTtlMs: 5000,
   logLevel: 'silent',
 };
 

@@ -327,6 +327,8 @@ const config: Config = {
   sweepIntervalMs: 3_600_000,
   jobTimeoutMs: 600_000,
   jobPollMs: 500,
+  redisUrl: null,
+  leaseTtlMs: 5000,
   logLevel: 'silent',
 };
 const server = createServer(config, pino({ level: 'silent' }));

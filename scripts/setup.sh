@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the server needs and is missing: libvirt's Debian packages and the npm
-# packages. With --test, also what the test suite needs: libvirtd with QEMU, qemu-img and
-# libvirt-dev (whose API description a test reads). Safe to run again.
+# packages. With --test, also what the test suite needs: libvirtd with QEMU, qemu-img,
+# libvirt-dev (whose API description a test reads), python3-libvirt (the benchmarks),
+# redis-server (the replica tests) and Chromium (the dashboard's browser test). Safe to run
+# again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libvirt0)
 if [ "${1:-}" = "--test" ]; then
   packages+=(libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
-    libvirt-dev python3-libvirt)
+    libvirt-dev python3-libvirt redis-server chromium)
 fi
 
 missing=()

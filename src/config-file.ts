@@ -47,6 +47,8 @@ const SCALARS: Record<string, string> = {
   sweepInterval: 'sweep-interval',
   jobTimeout: 'job-timeout',
   jobPollInterval: 'job-poll-interval',
+  redisUrl: 'redis-url',
+  leaseTtl: 'lease-ttl',
 };
 
 const LIMITS: Record<string, string> = {

@@ -78,6 +78,14 @@ export interface Config {
   jobPollMs: number;
   /** How often the watcher re-reads every snapshot's XML. */
   sweepIntervalMs: number;
+  /**
+   * Redis, for replicas of the server behind one load balancer: events travel over its
+   * pub/sub, one replica at a time watches each host, mutations lock domains in it. Null:
+   * everything in this process.
+   */
+  redisUrl: string | null;
+  /** How long a replica's claim to watch a host lasts unless renewed; another takes over after. */
+  leaseTtlMs: number;
   logLevel: string;
   /**
    * `json`: pino's JSON lines; `pretty`: one readable line each; `auto` (the default): pretty
@@ -116,7 +124,7 @@ export class ConfigError extends Error {
 /**
  * Reads the configuration from the command line (`-c|--connect URI`, repeatable;
  * `--connect-readonly URI`, `--host`, `--port`, `--print-schema`, ...), the environment
- * (`LIBVIRT_DEFAULT_URI`, `HOST`, `PORT`, `LOG_LEVEL`, `VSG_TOKENS`) and the file `--config`
+ * (`LIBVIRT_DEFAULT_URI`, `HOST`, `PORT`, `LOG_LEVEL`, `VSG_TOKENS`, `REDIS_URL`) and the file `--config`
  * names (config-file.ts); flags win over the environment, which wins over the file. Hosts
  * given with `-c` or `--connect-readonly` replace the file's. Tokens come from the file,
  * `--tokens-file` and `VSG_TOKENS` together; without any, only a loopback `--host` is allowed.
@@ -137,6 +145,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       'sweep-interval': { type: 'string' },
       'job-timeout': { type: 'string' },
       'job-poll-interval': { type: 'string' },
+      'redis-url': { type: 'string' },
+      'lease-ttl': { type: 'string' },
       'max-page-size': { type: 'string' },
       'max-depth': { type: 'string' },
       'max-aliases': { type: 'string' },
@@ -187,6 +197,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const sweepIntervalMs = milliseconds('--sweep-interval', values['sweep-interval'], 60_000);
   const jobTimeoutMs = milliseconds('--job-timeout', values['job-timeout'], 600_000);
   const jobPollMs = milliseconds('--job-poll-interval', values['job-poll-interval'], 500);
+  const leaseTtlMs = milliseconds('--lease-ttl', values['lease-ttl'], 5000);
+  const redisUrl = flags['redis-url'] || env.REDIS_URL || values['redis-url'] || null;
   const limits = {
     pageSizeCap: atLeastOne('--max-page-size', values['max-page-size'], LIMIT_DEFAULTS.pageSizeCap),
     maxDepth: atLeastOne('--max-depth', values['max-depth'], LIMIT_DEFAULTS.maxDepth),
@@ -234,6 +246,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     sweepIntervalMs,
     jobTimeoutMs,
     jobPollMs,
+    redisUrl,
+    leaseTtlMs,
     callThreads,
     host,
     port,

@@ -16,7 +16,8 @@ interface Subscriber<E> {
 /**
  * A bounded log of events (the last `capacity`), the only source subscribers read from,
  * live and replayed alike. IDs are `<run>-<sequence>`: unique, ordered within a run, and
- * unknown to any other run of the server.
+ * unknown to any other run of the server. With replicas, every replica's log gets every
+ * event, in the order Redis relays them, under the ID its teller gave it (`add`).
  */
 export class EventLog<E extends { id: string }> {
   readonly #capacity: number;
@@ -24,6 +25,9 @@ export class EventLog<E extends { id: string }> {
   readonly #events: E[] = [];
   readonly #subscribers = new Set<Subscriber<E>>();
   readonly #appendListeners = new Set<(event: E) => void>();
+  // Each kept event's place in the order of this log (the count of events added before it).
+  readonly #places = new Map<string, number>();
+  #lastDropped: string | undefined;
   #sequence = 0;
 
   constructor(capacity = 10_000) {
@@ -32,11 +36,22 @@ export class EventLog<E extends { id: string }> {
 
   /** Appends an event, giving it its ID, and hands it to every subscriber that wants it. */
   append(event: Omit<E, 'id'>): E {
+    return this.add({ ...event, id: `${this.#run}-${this.#sequence + 1}` } as E);
+  }
+
+  /** Appends an event that has its ID (given by the replica that told it). */
+  add(stored: E): E {
     this.#sequence += 1;
-    const stored = { ...event, id: `${this.#run}-${this.#sequence}` } as E;
+    this.#places.set(stored.id, this.#sequence);
     this.#events.push(stored);
     if (this.#events.length > this.#capacity) {
-      this.#events.shift();
+      // The newest event dropped stays a place to replay from: every event after it is kept.
+      const dropped = this.#events.shift();
+      if (this.#lastDropped !== undefined) {
+        this.#places.delete(this.#lastDropped);
+      }
+
+      this.#lastDropped = dropped?.id;
     }
 
     for (const subscriber of this.#subscribers) {
@@ -64,22 +79,17 @@ export class EventLog<E extends { id: string }> {
 
   /** The events after `afterId`; EventGapError when the log no longer (or never) had it. */
   since(afterId: string): E[] {
-    const [run, sequenceText] = afterId.split('-');
-    const sequence = Number(sequenceText);
-    const oldest = this.#sequence - this.#events.length;
-    if (
-      run !== this.#run ||
-      !Number.isInteger(sequence) ||
-      sequence < oldest ||
-      sequence > this.#sequence
-    ) {
+    const place = this.#places.get(afterId);
+    if (place === undefined) {
       throw new EventGapError(
         `event ${afterId} is not in the log (it keeps the last ${this.#capacity} events of this ` +
           'run of the server): read the current state again, then subscribe without after',
       );
     }
 
-    return this.#events.slice(sequence - oldest);
+    const oldest = this.#sequence - this.#events.length;
+
+    return this.#events.slice(place - oldest);
   }
 
   /**

@@ -1,7 +1,16 @@
 /** Events: the logs subscribers read, and what feeds them. */
 export { type EventFilter, EventGapError, EventLog } from './event-log.ts';
 export { Events } from './events.ts';
-export { type ChangedDomain, publishSnapshotChanges } from './publish.ts';
+export {
+  type ChangedDomain,
+  type ChangeFeed,
+  DOMAIN_LIST,
+  type KnownDomain,
+  LocalFeed,
+  snapshotTidings,
+  type Tiding,
+  type Tidings,
+} from './feed.ts';
 export type {
   DomainEvent,
   DomainEventType,
@@ -12,4 +21,5 @@ export type {
   SnapshotJobOperation,
   SnapshotJobPhase,
 } from './snapshot-event.ts';
-export { type ChangeCause, diffTrees, type SnapshotChange } from './tree-diff.ts';
+export { ToldTree } from './told-tree.ts';
+export { type ChangeCause, diffTrees, type SnapshotChange, type TreeBefore } from './tree-diff.ts';

@@ -9,6 +9,20 @@ export type ChangeCause =
   | { kind: 'delete' }
   | { kind: 'external' };
 
+/**
+ * What diffTrees reads of the tree before the change: a SnapshotTree, or the tree replicas
+ * share as the one last told (ToldTree).
+ */
+export interface TreeBefore {
+  readonly current: string | null;
+  /** Every snapshot's name, each parent before its children. */
+  topologicalNames(): string[];
+  has(name: string): boolean;
+  parentOf(name: string): string | null;
+  /** Whether `after` holds the same version of the snapshot `name`. */
+  keeps(name: string, after: SnapshotTree): boolean;
+}
+
 /** One event's worth of change to one snapshot. */
 export interface SnapshotChange {
   type: SnapshotEventType;
@@ -29,11 +43,10 @@ const priority: Record<SnapshotEventType, number> = {
  * Subscriptions): CREATED for new snapshots, DELETED for gone ones, UPDATED for one
  * redefined or re-parented, and for the snapshot that becomes current, REVERTED after a
  * revert and UPDATED after a delete or redefinition. The snapshot that stops being current
- * gets no event of its own. Relies on the host's parse cache: a snapshot whose XML did not
- * change keeps the same parsed document.
+ * gets no event of its own.
  */
 export function diffTrees(
-  before: SnapshotTree,
+  before: TreeBefore,
   after: SnapshotTree,
   cause: ChangeCause,
 ): SnapshotChange[] {
@@ -46,22 +59,18 @@ export function diffTrees(
   };
 
   let deleted = 0;
-  for (const document of before.topological()) {
-    if (!after.has(document.name)) {
-      note(document.name, 'DELETED');
+  for (const name of before.topologicalNames()) {
+    if (!after.has(name)) {
+      note(name, 'DELETED');
       deleted += 1;
     }
   }
 
-  for (const document of after.topological()) {
-    const previous = before.get(document.name);
-    if (previous === undefined) {
-      note(document.name, 'CREATED');
-    } else if (
-      previous !== document ||
-      before.parentOf(document.name) !== after.parentOf(document.name)
-    ) {
-      note(document.name, 'UPDATED');
+  for (const { name } of after.topological()) {
+    if (!before.has(name)) {
+      note(name, 'CREATED');
+    } else if (!before.keeps(name, after) || before.parentOf(name) !== after.parentOf(name)) {
+      note(name, 'UPDATED');
     }
   }
 

@@ -1,8 +1,13 @@
 import type { Logger } from 'pino';
 import { type DomainRecord, type Host, sameSnapshots } from '../hosts/host.ts';
 import type { SnapshotTree } from '../hosts/snapshot-tree.ts';
-import type { Events } from './events.ts';
-import { publishSnapshotChanges } from './publish.ts';
+import {
+  type ChangeFeed,
+  DOMAIN_LIST,
+  type KnownDomain,
+  snapshotTidings,
+  type Tiding,
+} from './feed.ts';
 import { diffTrees } from './tree-diff.ts';
 
 /** How often the watcher looks. */
@@ -17,11 +22,6 @@ export interface WatcherOptions {
    * @default 60000
    */
   sweepMs?: number;
-}
-
-interface KnownDomain {
-  name: string;
-  state: string;
 }
 
 // How long a change must hold still before the watcher takes it, and how often it waits.
@@ -68,16 +68,24 @@ async function settledSummary(
  * EXTERNAL events: libvirt itself sends no event when a snapshot is created or deleted.
  * Each tick reads each domain's snapshot names and current snapshot (one listing, no XML);
  * only a domain that differs, or a sweep, reads the XML. A domain with a mutation running is
- * skipped: the mutation sends its own events.
+ * skipped: the mutation sends its own events. With replicas, every replica's watcher keeps
+ * its own trees for its queries, but only the one that watches a host tells (ChangeFeed):
+ * it compares with the tree last told, which replicas share, and a replica that takes over
+ * a host compares every domain with it before it goes on.
  */
 export class SnapshotWatcher {
   readonly #hosts: Host[];
-  readonly #events: Events;
+  readonly #feed: ChangeFeed;
   readonly #logger: Logger;
   readonly #intervalMs: number;
   readonly #sweepMs: number;
   readonly #domains = new Map<Host, Map<string, KnownDomain>>();
   readonly #connected = new Map<Host, boolean>();
+  // Hosts this replica has just begun to watch: the next look compares every domain with
+  // what was last told, not with what this replica saw meanwhile.
+  readonly #takingOver = new Set<Host>();
+  // Domains (host name and UUID) whose change this replica saw but could not tell yet.
+  readonly #unsettled = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #lastSweep = Date.now();
@@ -86,12 +94,26 @@ export class SnapshotWatcher {
   #next: Promise<void> | undefined;
   #stopped = false;
 
-  constructor(hosts: Host[], events: Events, logger: Logger, options: WatcherOptions = {}) {
+  constructor(hosts: Host[], feed: ChangeFeed, logger: Logger, options: WatcherOptions = {}) {
     this.#hosts = hosts;
-    this.#events = events;
+    this.#feed = feed;
     this.#logger = logger;
     this.#intervalMs = options.intervalMs ?? 1000;
     this.#sweepMs = options.sweepMs ?? 60_000;
+  }
+
+  /**
+   * Marks a host this process has just begun to watch (another replica watched it, or none
+   * did): its next look compares every domain with what was last told.
+   */
+  takeOver(hostName: string): void {
+    const host = this.#hosts.find((candidate) => candidate.name === hostName);
+    if (host !== undefined) {
+      this.#takingOver.add(host);
+      if (this.#timer !== undefined) {
+        void this.lookNow();
+      }
+    }
   }
 
   /** Takes a first look at every domain (no events for what already exists), then watches. */
@@ -204,74 +226,106 @@ export class SnapshotWatcher {
     const wasConnected = this.#connected.get(host);
     this.#connected.set(host, host.connected);
     if (wasConnected !== undefined && wasConnected !== host.connected) {
-      this.#hostEvent(host, host.connected ? 'HOST_CONNECTED' : 'HOST_DISCONNECTED');
+      await this.#hostEvent(host, host.connected ? 'HOST_CONNECTED' : 'HOST_DISCONNECTED');
     }
 
     if (!host.connected) {
       return;
     }
 
+    const takingOver = this.#takingOver.has(host);
     const domains = await host.domains();
-    this.#compareDomains(host, domains);
+    await this.#compareDomains(host, domains, takingOver);
     for (const domain of domains) {
       await host
         .watchLifecycle(domain.uuid)
         .catch((error: unknown) =>
           this.#logger.warn({ err: error, domain: domain.name }, 'no lifecycle events'),
         );
-      await this.#watchDomain(host, domain, sweep).catch((error: unknown) =>
+      await this.#watchDomain(host, domain, sweep || takingOver).catch((error: unknown) =>
         this.#logger.warn({ err: error, domain: domain.name }, 'watching the domain failed'),
       );
     }
+
+    if (takingOver) {
+      this.#takingOver.delete(host);
+    }
   }
 
-  #compareDomains(host: Host, domains: DomainRecord[]): void {
-    const previous = this.#domains.get(host);
+  async #compareDomains(host: Host, domains: DomainRecord[], takingOver: boolean): Promise<void> {
+    const seen = this.#domains.get(host);
     const current = new Map(domains.map((d) => [d.uuid, { name: d.name, state: d.state }]));
     this.#domains.set(host, current);
-    if (previous === undefined) {
+    for (const domain of domains) {
+      // Every snapshot of a domain defined since the last look is news, also one taken (or
+      // redefined) before this look: without a tree to compare with, the first look at the
+      // domain would take its snapshots as known and send nothing for them.
+      if (
+        seen !== undefined &&
+        !seen.has(domain.uuid) &&
+        host.knownTree(domain.uuid) === undefined
+      ) {
+        host.rememberAsNew(domain.uuid);
+      }
+    }
+
+    if (!takingOver && seen !== undefined && sameDomains(seen, current)) {
       return;
     }
 
-    for (const domain of domains) {
-      const known = previous.get(domain.uuid);
-      if (known === undefined) {
-        this.#domainEvent(host, 'DEFINED', domain.uuid, domain.name, domain.state);
-        // Every snapshot of a domain defined since the last look is news, also one taken (or
-        // redefined) before this look: without a tree to compare with, the first look at the
-        // domain would take its snapshots as known and send nothing for them.
-        if (host.knownTree(domain.uuid) === undefined) {
-          host.rememberAsNew(domain.uuid);
+    if (!this.#feed.watches(host.name)) {
+      for (const uuid of seen?.keys() ?? []) {
+        if (!current.has(uuid)) {
+          host.forget(uuid);
         }
-      } else if (known.state !== domain.state) {
-        this.#domainEvent(host, 'STATE_CHANGED', domain.uuid, domain.name, domain.state);
       }
+
+      return;
     }
 
-    for (const [uuid, known] of previous) {
-      if (!current.has(uuid)) {
-        this.#undefined(host, uuid, known.name);
+    await this.#feed.withLock(host.name, DOMAIN_LIST, 'watcher', async () => {
+      const told = (await this.#feed.toldDomains(host.name)) ?? seen;
+      const events: Tiding[] = [];
+      const trees: [string, null][] = [];
+      for (const domain of told === undefined ? [] : domains) {
+        const known = told?.get(domain.uuid);
+        if (known === undefined) {
+          events.push(this.#domainEvent(host, 'DEFINED', domain.uuid, domain.name, domain.state));
+        } else if (known.state !== domain.state) {
+          events.push(
+            this.#domainEvent(host, 'STATE_CHANGED', domain.uuid, domain.name, domain.state),
+          );
+        }
       }
-    }
+
+      for (const [uuid, known] of told ?? []) {
+        if (!current.has(uuid)) {
+          events.push(...(await this.#undefined(host, uuid, known.name)));
+          trees.push([uuid, null]);
+        }
+      }
+
+      await this.#feed.tell(host.name, DOMAIN_LIST, { events, trees, domains: current });
+    });
   }
 
   // A domain that is gone takes its snapshots with it: one DELETED each, then UNDEFINED.
-  #undefined(host: Host, uuid: string, name: string): void {
-    const tree = host.knownTree(uuid);
+  async #undefined(host: Host, uuid: string, name: string): Promise<Tiding[]> {
+    const tree = (await this.#feed.toldTree(host.name, uuid)) ?? host.knownTree(uuid);
     host.forget(uuid);
-    if (tree !== undefined) {
-      const changes = tree
-        .topological()
-        .map((document) => ({ type: 'DELETED' as const, snapshotName: document.name }));
-      publishSnapshotChanges(
-        this.#events,
-        { hostName: host.name, uuid, name },
-        changes,
-        'EXTERNAL',
-      );
-    }
+    const deleted =
+      tree === undefined
+        ? []
+        : snapshotTidings(
+            { hostName: host.name, uuid, name },
+            tree.topologicalNames().map((snapshotName) => ({
+              type: 'DELETED' as const,
+              snapshotName,
+            })),
+            'EXTERNAL',
+          );
 
-    this.#domainEvent(host, 'UNDEFINED', uuid, name, null);
+    return [...deleted, this.#domainEvent(host, 'UNDEFINED', uuid, name, null)];
   }
 
   async #watchDomain(host: Host, domain: DomainRecord, sweep: boolean): Promise<void> {
@@ -282,8 +336,9 @@ export class SnapshotWatcher {
     }
 
     const known = host.knownTree(uuid);
+    const unsettled = this.#unsettled.has(`${host.name}\n${uuid}`);
     let tree: SnapshotTree;
-    if (known !== undefined && !sweep) {
+    if (known !== undefined && !sweep && !unsettled) {
       const summary = await settledSummary(host, uuid, known);
       if (summary === null) {
         return;
@@ -300,26 +355,44 @@ export class SnapshotWatcher {
     }
 
     host.remember(uuid, tree);
-    if (known !== undefined) {
-      const changes = diffTrees(known, tree, { kind: 'external' });
-      publishSnapshotChanges(
-        this.#events,
-        { hostName: host.name, uuid, name: domain.name },
-        changes,
-        'EXTERNAL',
-      );
+    if (!this.#feed.watches(host.name)) {
+      return;
+    }
+
+    const changed = { hostName: host.name, uuid, name: domain.name };
+    const told = await this.#feed.withLock(host.name, uuid, 'watcher', async () => {
+      // What replicas share as told wins over what this one saw: another may have told since.
+      const shared = await this.#feed.toldTree(host.name, uuid);
+      const told = shared ?? known;
+      const changes = told === undefined ? [] : diffTrees(told, tree, { kind: 'external' });
+      if (changes.length > 0 || shared === null) {
+        const events = snapshotTidings(changed, changes, 'EXTERNAL');
+        await this.#feed.tell(host.name, uuid, { events, trees: [[uuid, tree]] });
+      }
+    });
+    // A mutation on another replica holds the domain: what this look saw is kept for queries,
+    // but compared with what was told again next time.
+    if (told === undefined) {
+      this.#unsettled.add(`${host.name}\n${uuid}`);
+    } else {
+      this.#unsettled.delete(`${host.name}\n${uuid}`);
     }
   }
 
-  #hostEvent(host: Host, type: 'HOST_CONNECTED' | 'HOST_DISCONNECTED'): void {
-    this.#events.domains.append({
+  async #hostEvent(host: Host, type: 'HOST_CONNECTED' | 'HOST_DISCONNECTED'): Promise<void> {
+    if (!this.#feed.watches(host.name)) {
+      return;
+    }
+
+    const event = {
       type,
       occurredAt: new Date(),
       hostName: host.name,
       domainUuid: null,
       domainName: null,
       state: null,
-    });
+    };
+    await this.#feed.tell(host.name, null, { events: [{ log: 'domains', event }] });
   }
 
   #domainEvent(
@@ -328,14 +401,31 @@ export class SnapshotWatcher {
     uuid: string,
     name: string,
     state: string | null,
-  ): void {
-    this.#events.domains.append({
+  ): Tiding {
+    const event = {
       type,
       occurredAt: new Date(),
       hostName: host.name,
       domainUuid: uuid,
       domainName: name,
       state,
-    });
+    };
+
+    return { log: 'domains', event };
   }
+}
+
+function sameDomains(a: Map<string, KnownDomain>, b: Map<string, KnownDomain>): boolean {
+  if (a.size !== b.size) {
+    return false;
+  }
+
+  for (const [uuid, domain] of a) {
+    const other = b.get(uuid);
+    if (other === undefined || other.name !== domain.name || other.state !== domain.state) {
+      return false;
+    }
+  }
+
+  return true;
 }

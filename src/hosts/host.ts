@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { HostConfig } from '../config.ts';
 import type { KeepAliveConfig } from '../config-file.ts';
 import { ApiError, conflict, notFound } from '../errors.ts';
-import type { Events } from '../events/index.ts';
+import type { ChangeFeed } from '../events/index.ts';
 import {
   type Connection,
   type Domain,
@@ -89,18 +89,18 @@ export class Host {
   // once per version, and the text itself, kilobytes with the domain's definition, is not kept.
   readonly #parsed = new Map<string, Map<string, SnapshotDocument>>();
 
-  /** Where the host's changes are published. */
-  readonly events: Events;
+  /** Where the host's changes are told: this process's event logs, or every replica's. */
+  readonly feed: ChangeFeed;
 
   constructor(
     libvirt: Libvirt,
     config: HostConfig,
     logger: Logger,
-    events: Events,
+    feed: ChangeFeed,
     jobOptions: JobOptions = JOB_DEFAULTS,
   ) {
     this.#libvirt = libvirt;
-    this.events = events;
+    this.feed = feed;
     this.jobOptions = jobOptions;
     this.name = config.name;
     this.uri = config.uri;
@@ -582,16 +582,25 @@ export class Host {
   }
 
   /**
-   * Runs `mutation` while holding the domain's lock; a second mutation of the same domain
-   * meanwhile is refused at once rather than left to wait on libvirt's job lock. A read-only
-   * host refuses every mutation with FORBIDDEN before it reads or checks anything.
+   * Runs `mutation` while holding the domain's lock, in this process and, with replicas, in
+   * every one; a second mutation of the same domain meanwhile is refused at once rather than
+   * left to wait on libvirt's job lock. A read-only host refuses every mutation with FORBIDDEN
+   * before it reads or checks anything.
    */
   async withDomainLock<T>(uuid: string, mutation: () => Promise<T>): Promise<T> {
     this.assertMutable(uuid);
     this.#busy.add(uuid);
     this.#generations.set(uuid, this.generation(uuid) + 1);
     try {
-      return await mutation();
+      const done = await this.feed.withLock(this.name, uuid, 'mutation', mutation);
+      if (done === undefined) {
+        throw conflict(
+          'DOMAIN_BUSY',
+          'another replica of the server is changing this domain; try again',
+        );
+      }
+
+      return done.value;
     } finally {
       this.#busy.delete(uuid);
     }

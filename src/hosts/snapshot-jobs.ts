@@ -69,7 +69,7 @@ export async function asJob<T>(
   const startedAt = Date.now();
   let finished = false;
   const report = (phase: SnapshotJobEvent['phase'], fields: Partial<SnapshotJobEvent> = {}) => {
-    host.events.jobs.append({
+    host.feed.tellJob({
       jobId,
       hostName: host.name,
       domainUuid: uuid,

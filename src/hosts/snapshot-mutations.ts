@@ -1,5 +1,5 @@
 import { ApiError, conflict, notFound } from '../errors.ts';
-import { type ChangeCause, diffTrees, publishSnapshotChanges } from '../events/index.ts';
+import { type ChangeCause, diffTrees, snapshotTidings } from '../events/index.ts';
 import type { DomainRecord, Host } from './host.ts';
 import {
   type DeleteScopeName,
@@ -82,8 +82,9 @@ function assertTreeVersion(
 }
 
 // Runs `change` and tells subscribers what it did: first, as EXTERNAL, whatever changed
-// since the server last looked (so nothing is missed), then, as API, what `change` did.
-// Runs inside the domain's lock, so the watcher, which skips a busy domain, adds nothing.
+// since the server (any replica) last told (so nothing is missed), then, as API, what
+// `change` did. Runs inside the domain's lock, so the watcher, which skips a busy (or, on
+// another replica, locked) domain, adds nothing.
 async function observed<T>(
   host: Host,
   uuid: string,
@@ -96,13 +97,14 @@ async function observed<T>(
   const before = await host.snapshotTree(uuid);
   const known = host.knownTree(uuid);
   host.remember(uuid, before);
-  if (known !== undefined) {
-    publishSnapshotChanges(
-      host.events,
-      changed,
-      diffTrees(known, before, { kind: 'external' }),
-      'EXTERNAL',
-    );
+  const shared = await host.feed.toldTree(host.name, uuid);
+  const told = shared ?? known;
+  const missed = told === undefined ? [] : diffTrees(told, before, { kind: 'external' });
+  if (missed.length > 0 || shared === null) {
+    await host.feed.tell(host.name, uuid, {
+      events: snapshotTidings(changed, missed, 'EXTERNAL'),
+      trees: [[uuid, before]],
+    });
   }
 
   assertTreeVersion(host, uuid, before, guard.expectedTreeVersion);
@@ -113,7 +115,10 @@ async function observed<T>(
     // Also after a failure: a delete made one snapshot at a time may have got part way.
     const after = await host.snapshotTree(uuid);
     host.remember(uuid, after);
-    publishSnapshotChanges(host.events, changed, diffTrees(before, after, cause(before)), 'API');
+    await host.feed.tell(host.name, uuid, {
+      events: snapshotTidings(changed, diffTrees(before, after, cause(before)), 'API'),
+      trees: [[uuid, after]],
+    });
   }
 
   return { value, before, after: host.knownTree(uuid) as SnapshotTree };

@@ -134,6 +134,21 @@ export class SnapshotTree {
     return this.#topological;
   }
 
+  /** Every snapshot's name, each parent before its children. */
+  topologicalNames(): string[] {
+    return this.topological().map((document) => document.name);
+  }
+
+  /**
+   * Whether `after` holds the same version of the snapshot `name` as this tree: the host's
+   * parse cache gives a snapshot whose XML did not change the same document.
+   */
+  keeps(name: string, after: SnapshotTree): boolean {
+    const document = this.#byName.get(name);
+
+    return document !== undefined && document === after.get(name);
+  }
+
   /** `documents` in `order`; ties broken by creation time, then by name. */
   sort(documents: SnapshotDocument[], order: SnapshotOrderName): SnapshotDocument[] {
     switch (order) {

@@ -23,6 +23,23 @@ function fingerprint(document: SnapshotDocument, parent: string | null): unknown
   ];
 }
 
+const prints = new WeakMap<SnapshotDocument, string>();
+
+/**
+ * A short digest of what a redefinition can change in one snapshot (not its parent): the same
+ * in every process for the same XML, so that replicas can tell which version each one knows.
+ */
+export function snapshotPrint(document: SnapshotDocument): string {
+  let print = prints.get(document);
+  if (print === undefined) {
+    const text = JSON.stringify(fingerprint(document, null));
+    print = createHash('sha256').update(text).digest('base64url').slice(0, 16);
+    prints.set(document, print);
+  }
+
+  return print;
+}
+
 /**
  * The tree's version (API.md, Safety): a digest of every snapshot's name, parent and
  * redefinable fields, and of the current snapshot. Snapshots are taken in code-point order of

@@ -147,6 +147,8 @@ export function createServer(config: Config, logger: Logger): Server {
         name: host.name,
         uri: host.uri,
         connected: host.connected,
+        // Whether this process watches the host: always alone, one replica at a time with Redis.
+        watching: hosts?.feed.watches(host.name) ?? false,
       }));
       const ready = listed.some((host) => host.connected);
       sendJson(response, ready ? 200 : 503, { ready, hosts: listed });

@@ -62,6 +62,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     sweepIntervalMs: 60_000,
     jobTimeoutMs: 600_000,
     jobPollMs: 500,
+    redisUrl: null,
+    leaseTtlMs: 5000,
     logLevel: 'silent',
     ...options.config,
   };

@@ -1,0 +1,162 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+const START_MS = 30_000;
+
+/** A free TCP port on loopback, as the kernel hands one out. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+
+  return port;
+}
+
+/** Waits for `pattern` in what `child` writes to stdout; its first group, or the whole match. */
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(
+      () => reject(new Error(`${what} did not start within ${START_MS} ms:\n${seen}`)),
+      START_MS,
+    );
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = pattern.exec(seen);
+      if (match !== null) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        resolve(match[1] ?? match[0]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited with ${code} before it was ready:\n${seen}`));
+    });
+  });
+}
+
+/** A redis-server of a test's own (Debian's package), on a free port, keeping nothing on disk. */
+export class RedisServer {
+  #process: ChildProcess | undefined;
+  #directory: string | undefined;
+  url = '';
+
+  async start(): Promise<void> {
+    const port = await freePort();
+    this.#directory = mkdtempSync(join(tmpdir(), 'vsg-redis-'));
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { cwd: this.#directory, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    this.#process = child;
+    await waitForLine(child, /Ready to accept connections/, 'redis-server');
+    this.url = `redis://127.0.0.1:${port}`;
+  }
+
+  /** A client of the server, for a test to look at or set keys; disconnect it after. */
+  client(): Redis {
+    return new Redis(this.url);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#process;
+    if (child !== undefined && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+
+    if (this.#directory !== undefined) {
+      rmSync(this.#directory, { recursive: true, force: true });
+    }
+  }
+}
+
+/** One replica of the server in a process of its own, which a test may kill. */
+export class Replica {
+  readonly #process: ChildProcess;
+  readonly url: string;
+  readonly origin: string;
+
+  private constructor(child: ChildProcess, url: string) {
+    this.#process = child;
+    this.url = url;
+    this.origin = new URL(url).origin;
+  }
+
+  /** Starts `bin/virt-snapshot-graphql.js` with `args` on a free port; resolves once it serves. */
+  static async start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Replica> {
+    const child = spawn(
+      process.execPath,
+      ['bin/virt-snapshot-graphql.js', '--port', '0', ...args],
+      {
+        env: {
+          ...process.env,
+          LOG_FORMAT: 'json',
+          LOG_LEVEL: process.env.VSG_REPLICA_LOGS === undefined ? 'warn' : 'debug',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const url = await waitForLine(child, /serving (\S+)/, 'the replica');
+    // Read on, so that a full pipe never stops the replica; VSG_REPLICA_LOGS=DIRECTORY keeps
+    // what each replica writes, for a failure to be looked into.
+    const logs = process.env.VSG_REPLICA_LOGS;
+    if (logs === undefined) {
+      child.stdout?.resume();
+      child.stderr?.resume();
+    } else {
+      const file = createWriteStream(join(logs, `replica-${child.pid}.log`));
+      child.stdout?.pipe(file);
+      child.stderr?.pipe(file);
+    }
+
+    return new Replica(child, url);
+  }
+
+  /** Whether the replica says it watches `hostName` (its /readyz). */
+  async watches(hostName: string): Promise<boolean> {
+    const response = await fetch(`${this.origin}/readyz`);
+    const body = (await response.json()) as { hosts: { name: string; watching: boolean }[] };
+
+    return body.hosts.some((host) => host.name === hostName && host.watching);
+  }
+
+  /** Whether the replica has a subscriber of the log `log` (its /metrics). */
+  async subscribers(log: 'snapshots' | 'domains' | 'jobs'): Promise<boolean> {
+    const metrics = await (await fetch(`${this.origin}/metrics`)).text();
+    const line = metrics.split('\n').find((l) => l.startsWith(`vsg_subscribers{log="${log}"}`));
+
+    return line !== undefined && Number(line.split(' ').pop()) > 0;
+  }
+
+  /** Ends the process at once (SIGKILL): no lease or lock is given back. */
+  async kill(): Promise<void> {
+    if (this.#process.exitCode === null && this.#process.signalCode === null) {
+      this.#process.kill('SIGKILL');
+      await once(this.#process, 'exit');
+    }
+  }
+
+  /** Stops the process as a service manager would (SIGTERM). */
+  async stop(): Promise<void> {
+    if (this.#process.exitCode === null && this.#process.signalCode === null) {
+      this.#process.kill('SIGTERM');
+      await once(this.#process, 'exit');
+    }
+  }
+}
