@@ -33,6 +33,8 @@ listen: 0.0.0.0
 port: 8080
 callThreads: 3
 watchInterval: 2000
+redisUrl: redis://file.example:6379
+leaseTtl: 3000
 tokens:
   - { role: operator, token: ${OPERATOR}, name: alice }
 limits:
@@ -60,6 +62,8 @@ describe('a config file', () => {
       port: 8080,
       callThreads: 3,
       watchIntervalMs: 2000,
+      redisUrl: 'redis://file.example:6379',
+      leaseTtlMs: 3000,
       pageSizeCap: 500,
       maxDepth: 9,
       corsOrigins: ['https://dashboard.example'],
@@ -93,6 +97,12 @@ describe('a config file', () => {
       { name: 'test:///default', uri: 'test:///default', readOnly: false },
     ]);
     expect(readConfig(['--config', path], { PORT: '7000' }).port).toBe(7000);
+    // REDIS_URL over the file, --redis-url over both; without any, one process.
+    const redis = { REDIS_URL: 'redis://env.example' };
+    expect(readConfig(['--config', path], redis).redisUrl).toBe('redis://env.example');
+    const flag = ['--config', path, '--redis-url', 'redis://flag.example'];
+    expect(readConfig(flag, redis).redisUrl).toBe('redis://flag.example');
+    expect(readConfig([], {}).redisUrl).toBeNull();
   });
 
   it('adds its tokens to those of VSG_TOKENS, each token once', () => {
