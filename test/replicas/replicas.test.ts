@@ -20,6 +20,7 @@ import {
   ReplicaRevertDocument,
   ReplicaSnapshotEventsDocument,
   type ReplicaSnapshotEventsSubscription,
+  ReplicaSnapshotJobsDocument,
 } from './replicas.generated.ts';
 
 /**
@@ -290,7 +291,7 @@ describe('three replicas over Redis', () => {
     expect(await virshSnapshots(domain)).toEqual(['r0', 'r1', 'r2', 'r3', 'v2']);
   }, 120_000);
 
-  it('refuses a mutation while another replica holds the domain, and changes nothing', async () => {
+  it('refuses a mutation while another replica holds the domain; jobs reach every replica', async () => {
     const domain = await domains.create();
     if (replicas.length === 0) {
       replicas = await startReplicas(2);
@@ -325,7 +326,23 @@ describe('three replicas over Redis', () => {
       await redisClient.del(lock);
     }
 
+    // A job's reports reach every replica's subscribers, whichever replica runs it.
+    const client = wsClient((live.at(-1) as Replica).url, { lazy: false });
+    clients.push(client);
+    const jobs = client.subscribe(ReplicaSnapshotJobsDocument, { domainId });
+    while (!(await (live.at(-1) as Replica).subscribers('jobs'))) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
     await data(replica, ReplicaCreateDocument, { domainId, name: 'after' });
     expect(await virshSnapshots(domain)).toEqual(['after', 'kept']);
+    const started = (await jobs.nextData(EVENT_DEADLINE_MS)).snapshotJobs;
+    expect(started).toMatchObject({ operation: 'CREATE', phase: 'STARTED', snapshotName: 'after' });
+    let last = started;
+    while (last.phase === 'STARTED' || last.phase === 'RUNNING') {
+      last = (await jobs.nextData(EVENT_DEADLINE_MS)).snapshotJobs;
+    }
+
+    expect(last).toMatchObject({ id: started.id, phase: 'COMPLETED', snapshotName: 'after' });
   }, 60_000);
 });
