@@ -291,7 +291,7 @@ describe('three replicas over Redis', () => {
     expect(await virshSnapshots(domain)).toEqual(['r0', 'r1', 'r2', 'r3', 'v2']);
   }, 120_000);
 
-  it('refuses a mutation while another replica holds the domain; jobs reach every replica', async () => {
+  it('refuses a mutation while another replica holds the domain; jobs reach all', async () => {
     const domain = await domains.create();
     if (replicas.length === 0) {
       replicas = await startReplicas(2);
