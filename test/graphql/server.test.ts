@@ -23,13 +23,14 @@ describe('the server', () => {
     expect(response.status).toBe(200);
   });
 
-  it('answers /readyz with every host and whether it is connected', async () => {
+  it('answers /readyz with every host, whether it is connected and watched here', async () => {
     const response = await fetch(`${server.origin}/readyz`);
 
     expect(response.status).toBe(200);
+    // Without replicas, this process watches every host.
     expect(await response.json()).toEqual({
       ready: true,
-      hosts: [{ name: fixture.uri, uri: fixture.uri, connected: true }],
+      hosts: [{ name: fixture.uri, uri: fixture.uri, connected: true, watching: true }],
     });
   });
 
