@@ -156,13 +156,16 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.dispose()));
-  await Promise.all(replicas.map((replica) => replica.stop()));
-  redisClient?.disconnect();
-  await redis?.stop();
-  await domains.disposeAll();
-  await connection?.close();
-  await libvirt?.close();
+  try {
+    await Promise.all(clients.splice(0).map((client) => client.dispose()));
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    redisClient?.disconnect();
+    await redis?.stop();
+  } finally {
+    await domains.disposeAll();
+    await connection?.close();
+    await libvirt?.close();
+  }
 }, 60_000);
 
 async function startReplicas(count: number): Promise<Replica[]> {

@@ -152,11 +152,14 @@ export class Replica {
     }
   }
 
-  /** Stops the process as a service manager would (SIGTERM). */
+  /** Stops the process as a service manager would: SIGTERM, then SIGKILL after 10 s. */
   async stop(): Promise<void> {
     if (this.#process.exitCode === null && this.#process.signalCode === null) {
+      const exited = once(this.#process, 'exit');
       this.#process.kill('SIGTERM');
-      await once(this.#process, 'exit');
+      const timer = setTimeout(() => this.#process.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
     }
   }
 }
