@@ -12,6 +12,7 @@ import type { Config } from '../config.ts';
 import { Hosts } from '../hosts/hosts.ts';
 import { buildSchema, type Context, TreeCache } from '../resolvers/index.ts';
 import { Access } from './access.ts';
+import { dashboardHandler, isDashboardPath } from './dashboard.ts';
 import { useLimits } from './limits.ts';
 import { METRICS_CONTENT_TYPE, Metrics } from './metrics.ts';
 import { acceptsUpgrade, corsOptions } from './origins.ts';
@@ -82,8 +83,8 @@ async function sendMetrics(
 
 /**
  * Builds the server: the hosts over the libvirt binding, the GraphQL endpoint at
- * `/graphql` (HTTP, subscriptions over SSE and graphql-ws, GraphiQL for a browser),
- * `/healthz`, `/readyz` and `/metrics`.
+ * `/graphql` (HTTP, subscriptions over SSE and graphql-ws, GraphiQL for a browser), the
+ * dashboard at `/`, `/healthz`, `/readyz` and `/metrics`.
  */
 export function createServer(config: Config, logger: Logger): Server {
   let hosts: Hosts | undefined;
@@ -134,6 +135,7 @@ export function createServer(config: Config, logger: Logger): Server {
     }),
   });
 
+  const dashboard = dashboardHandler(undefined, logger);
   const http = createHttpServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/healthz') {
@@ -162,9 +164,9 @@ export function createServer(config: Config, logger: Logger): Server {
       return;
     }
 
-    if (path === '/') {
-      response.writeHead(302, { location: '/graphql' });
-      response.end();
+    // The dashboard's page and files need no token: the page asks for one itself.
+    if (path !== undefined && isDashboardPath(path)) {
+      dashboard(request, response);
 
       return;
     }
