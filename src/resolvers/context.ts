@@ -22,6 +22,11 @@ export interface Context {
   leftOut: LeftOutHost[];
   /** Where each mutation's outcome is counted (`/metrics`). */
   metrics: Metrics;
+  /**
+   * Resolves when the operation may build a large answer (a page of hundreds of snapshots):
+   * the server builds one per turn of its event loop.
+   */
+  takeTurn: () => Promise<void>;
 }
 
 /** A host whose part of an answer is missing, and the field it is missing from. */

@@ -3,7 +3,7 @@ import { builder } from './builder.ts';
 import { DomainStateEnum, SnapshotOrderEnum } from './enums.ts';
 import { HostRef } from './host.ts';
 import { decodeKey, encodeKey } from './ids.ts';
-import { paginate } from './pagination.ts';
+import { inTurn, paginate } from './pagination.ts';
 import { SnapshotConnectionRef, SnapshotRef } from './snapshot.ts';
 import { SnapshotFilterInput } from './snapshot-filter.ts';
 import { snapshotRecord } from './snapshot-record.ts';
@@ -88,7 +88,7 @@ builder.node(DomainRef, {
           const chosen = selected === null ? ordered : ordered.filter((s) => selected.has(s.name));
           const records = chosen.map((document) => snapshotRecord(domain, document, tree));
 
-          return paginate(records, args, context.pageSizeCap);
+          return inTurn(paginate(records, args, context.pageSizeCap), context.takeTurn);
         },
       },
       SnapshotConnectionRef,

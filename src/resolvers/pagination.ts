@@ -123,3 +123,23 @@ export function paginate<T extends { name: string }>(
     totalCount: items.length,
   };
 }
+
+// A page of at least this many snapshots is a large answer: its nodes and their JSON take
+// the main thread for milliseconds.
+const LARGE_PAGE = 200;
+
+/**
+ * `page`, once the operation may build a large answer (Context.takeTurn): at most one is built
+ * per turn of the event loop, so that two whole trees asked at once do not hold up every
+ * timer and socket for both. A small page goes at once.
+ */
+export async function inTurn<T extends { name: string }>(
+  page: Page<T>,
+  takeTurn: () => Promise<void>,
+): Promise<Page<T>> {
+  if (page.edges.length >= LARGE_PAGE) {
+    await takeTurn();
+  }
+
+  return page;
+}

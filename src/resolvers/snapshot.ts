@@ -12,7 +12,7 @@ import {
 } from './enums.ts';
 import { HostRef } from './host.ts';
 import { decodeKey, encodeKey } from './ids.ts';
-import { paginate } from './pagination.ts';
+import { inTurn, paginate } from './pagination.ts';
 import { SnapshotFilterInput } from './snapshot-filter.ts';
 import { type SnapshotRecord, snapshotRecord } from './snapshot-record.ts';
 
@@ -99,11 +99,9 @@ function subtree(descendants: boolean) {
     const ordered = tree.sort(members, args.order ?? 'TOPOLOGICAL');
     const chosen = selected === null ? ordered : ordered.filter((s) => selected.has(s.name));
 
-    return paginate(
-      chosen.map((document) => snapshotRecord(snapshot.domain, document, tree)),
-      args,
-      context.pageSizeCap,
-    );
+    const records = chosen.map((document) => snapshotRecord(snapshot.domain, document, tree));
+
+    return inTurn(paginate(records, args, context.pageSizeCap), context.takeTurn);
   };
 }
 

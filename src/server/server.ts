@@ -16,6 +16,7 @@ import { dashboardHandler, isDashboardPath } from './dashboard.ts';
 import { useLimits } from './limits.ts';
 import { METRICS_CONTENT_TYPE, Metrics } from './metrics.ts';
 import { acceptsUpgrade, corsOptions } from './origins.ts';
+import { Turns } from './turns.ts';
 import { useAccess } from './use-access.ts';
 import { useLeftOutHosts } from './use-left-out-hosts.ts';
 import { serveWebSockets } from './websocket.ts';
@@ -90,6 +91,7 @@ export function createServer(config: Config, logger: Logger): Server {
   let hosts: Hosts | undefined;
   const access = new Access(config.tokens);
   const metrics = new Metrics();
+  const turns = new Turns();
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
@@ -130,6 +132,7 @@ export function createServer(config: Config, logger: Logger): Server {
       logger,
       pageSizeCap: config.pageSizeCap,
       trees: new TreeCache(),
+      takeTurn: () => turns.take(),
       leftOut: [],
       metrics,
     }),
