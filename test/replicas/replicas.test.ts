@@ -223,6 +223,9 @@ describe('three replicas over Redis', () => {
     for (const [index, replica] of replicas.entries()) {
       const name = `r${index + 1}`;
       await data(replica, ReplicaCreateDocument, { domainId, name });
+      // The replica that made it answers with it at once.
+      const own = await data(replica, ReplicaDomainDocument, { name: domain.name });
+      expect(own.domain?.snapshots.nodes.map((node) => node.name)).toContain(name);
       for (const [other, subscriber] of received.entries()) {
         await untilAll([subscriber], [`CREATED ${name} API`], EVENT_DEADLINE_MS);
         const answer = await data(replicas[other] as Replica, ReplicaDomainDocument, {
