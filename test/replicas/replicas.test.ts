@@ -291,6 +291,19 @@ describe('three replicas over Redis', () => {
       );
     }
 
+    // A monitor that reconnects to another replica replays from an ID it had there.
+    const [seen, other] = [listening[0] as Received, survivors[1] as Replica];
+    const client = wsClient(other.url, { lazy: false });
+    clients.push(client);
+    const after = seen.events[2]?.id as string;
+    const replayed = new Received(
+      client.subscribe(ReplicaSnapshotEventsDocument, { domainId, after }),
+    );
+    await until(() => replayed.events.length >= seen.events.length - 3, EVENT_DEADLINE_MS);
+    expect(replayed.events.map((event) => event.id)).toEqual(
+      seen.events.slice(3).map((event) => event.id),
+    );
+
     // The order is libvirt's: v2 before the revert before v1's delete.
     const order = listening[0]?.briefs().slice(first.length + 1) ?? [];
     expect(order).toEqual(rest);
