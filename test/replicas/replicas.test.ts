@@ -17,6 +17,7 @@ import {
 import {
   ReplicaCreateDocument,
   ReplicaDomainDocument,
+  ReplicaDomainEventsDocument,
   ReplicaRevertDocument,
   ReplicaSnapshotEventsDocument,
   type ReplicaSnapshotEventsSubscription,
@@ -310,8 +311,7 @@ describe('three replicas over Redis', () => {
     expect(await virshSnapshots(domain)).toEqual(['r0', 'r1', 'r2', 'r3', 'v2']);
   }, 120_000);
 
-  it('refuses a mutation while another replica holds the domain; jobs reach all', async () => {
-    const domain = await domains.create();
+  it('refuses a mutation another replica holds; domain events and jobs reach all', async () => {
     if (replicas.length === 0) {
       replicas = await startReplicas(2);
     }
@@ -321,6 +321,30 @@ describe('three replicas over Redis', () => {
       if ((await replica.watches(URI).catch(() => null)) !== null) {
         live.push(replica);
       }
+    }
+
+    // A domain defined now is told once to every replica's subscribers, by the watching one.
+    const domainEvents = live.map((replica) => {
+      const client = wsClient(replica.url, { lazy: false });
+      clients.push(client);
+
+      return client.subscribe(ReplicaDomainEventsDocument);
+    });
+    for (const replica of live) {
+      while (!(await replica.subscribers('domains'))) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+
+    const domain = await domains.create();
+    for (const subscriber of domainEvents) {
+      let event = (await subscriber.nextData(EVENT_DEADLINE_MS)).domainEvents;
+      // Other test files define and undefine domains of their own meanwhile.
+      while (event.domainName !== domain.name) {
+        event = (await subscriber.nextData(EVENT_DEADLINE_MS)).domainEvents;
+      }
+
+      expect(event.type).toBe('DEFINED');
     }
 
     const replica = live[0] as Replica;
