@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { ApiError } from '../errors.ts';
 import type { Events } from './events.ts';
 import {
   type ChangeFeed,
@@ -68,6 +69,17 @@ export interface RedisFeedOptions {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// What a client is told when a mutation cannot lock or tell through Redis.
+function redisUnavailable(error: unknown): ApiError {
+  const why = error instanceof Error ? error.message : String(error);
+
+  return new ApiError(
+    'UNAVAILABLE',
+    `Redis, which the replicas of this server share, did not answer (${why}); try again ` +
+      'once it is back',
+  );
 }
 
 /**
@@ -149,7 +161,10 @@ export class RedisFeed implements ChangeFeed {
   ): Promise<{ value: T } | undefined> {
     const key = this.#lockKey(hostName, name);
     const token = `${this.#id}:${holder}:${randomUUID()}`;
-    if (!(await this.#lock(key, token, holder))) {
+    const locked = await this.#lock(key, token, holder).catch((error: unknown) => {
+      throw redisUnavailable(error);
+    });
+    if (!locked) {
       return undefined;
     }
 
@@ -193,13 +208,19 @@ export class RedisFeed implements ChangeFeed {
   }
 
   async toldTree(hostName: string, uuid: string): Promise<ToldTree | null> {
-    const text = await this.#commands.hget(this.#toldKey(hostName), uuid);
+    const text = await this.#commands.hget(this.#toldKey(hostName), uuid).catch((error) => {
+      throw redisUnavailable(error);
+    });
 
     return text === null ? null : ToldTree.parse(text);
   }
 
   async toldDomains(hostName: string): Promise<Map<string, KnownDomain> | null> {
-    const text = await this.#commands.hget(this.#toldKey(hostName), DOMAIN_LIST);
+    const text = await this.#commands
+      .hget(this.#toldKey(hostName), DOMAIN_LIST)
+      .catch((error: unknown) => {
+        throw redisUnavailable(error);
+      });
     if (text === null) {
       return null;
     }
@@ -241,17 +262,11 @@ export class RedisFeed implements ChangeFeed {
     }
 
     const toldKey = this.#toldKey(hostName);
-    const told = await this.#commands.eval(
-      TELL,
-      3,
-      key,
-      toldKey,
-      CHANNEL,
-      token,
-      writes.length / 2,
-      ...writes,
-      ...messages,
-    );
+    const told = await this.#commands
+      .eval(TELL, 3, key, toldKey, CHANNEL, token, writes.length / 2, ...writes, ...messages)
+      .catch((error: unknown) => {
+        throw redisUnavailable(error);
+      });
     if (told !== 1) {
       this.#logger.warn(
         { host: hostName, lock: name },
@@ -261,8 +276,12 @@ export class RedisFeed implements ChangeFeed {
   }
 
   tellJob(event: Omit<SnapshotJobEvent, 'id'>): void {
-    const detail = { from: this.#id, log: 'jobs', event: this.#named(event) };
-    this.#target.dispatchEvent(new CustomEvent(CHANNEL, { detail }));
+    const message = JSON.stringify({ from: this.#id, log: 'jobs', event: this.#named(event) });
+    // Published as the event target would, but a failure is only logged: a job's report is
+    // not worth a mutation, and a rejection nobody handles would end the process.
+    this.#commands
+      .publish(CHANNEL, message)
+      .catch((error: unknown) => this.#logger.warn({ err: error }, 'a job report was not told'));
   }
 
   onTakeOver(listener: (hostName: string) => void): void {

@@ -161,7 +161,7 @@ afterAll(async () => {
     await Promise.all(clients.splice(0).map((client) => client.dispose()));
     await Promise.all(replicas.map((replica) => replica.stop()));
     redisClient?.disconnect();
-    await redis?.stop();
+    await redis?.dispose();
   } finally {
     await domains.disposeAll();
     await connection?.close();
@@ -388,4 +388,46 @@ describe('three replicas over Redis', () => {
 
     expect(last).toMatchObject({ id: started.id, phase: 'COMPLETED', snapshotName: 'after' });
   }, 60_000);
+
+  it('answers UNAVAILABLE while Redis is down, changing nothing, and goes on after', async () => {
+    if (replicas.length === 0) {
+      replicas = await startReplicas(2);
+    }
+
+    const live: Replica[] = [];
+    for (const replica of replicas) {
+      if ((await replica.watches(URI).catch(() => null)) !== null) {
+        live.push(replica);
+      }
+    }
+
+    const [replica, other] = live as [Replica, Replica];
+    const domain = await domains.create();
+    const { domain: found } = await data(replica, ReplicaDomainDocument, { name: domain.name });
+    const domainId = found?.id as string;
+    await data(replica, ReplicaCreateDocument, { domainId, name: 'before' });
+
+    await redis.stop();
+    const refused = await post(replica, ReplicaCreateDocument, { domainId, name: 'refused' });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
+    expect(refused.errors?.[0]?.message).toMatch(/Redis/);
+    expect(await virshSnapshots(domain)).toEqual(['before']);
+    // Queries answer from the replica's own trees meanwhile.
+    const meanwhile = await data(replica, ReplicaDomainDocument, { name: domain.name });
+    expect(meanwhile.domain?.snapshots.nodes.map((node) => node.name)).toEqual(['before']);
+
+    // Back, empty: the replicas reconnect, one takes the lease, changes travel again.
+    await redis.start();
+    await watcherOf(live);
+    const client = wsClient(other.url, { lazy: false });
+    clients.push(client);
+    const received = new Received(client.subscribe(ReplicaSnapshotEventsDocument, { domainId }));
+    while (!(await other.subscribers('snapshots'))) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    await data(replica, ReplicaCreateDocument, { domainId, name: 'after' });
+    await untilAll([received], ['CREATED after API'], EVENT_DEADLINE_MS);
+    expect(await virshSnapshots(domain)).toEqual(['after', 'before']);
+  }, 90_000);
 });

@@ -48,37 +48,53 @@ function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promis
   });
 }
 
-/** A redis-server of a test's own (Debian's package), on a free port, keeping nothing on disk. */
+/**
+ * A redis-server of a test's own (Debian's package), on a free port, keeping nothing on disk.
+ * Started again after `stop`, it listens on the same port, empty.
+ */
 export class RedisServer {
   #process: ChildProcess | undefined;
   #directory: string | undefined;
+  #port: number | undefined;
   url = '';
 
   async start(): Promise<void> {
-    const port = await freePort();
-    this.#directory = mkdtempSync(join(tmpdir(), 'vsg-redis-'));
+    this.#port ??= await freePort();
+    this.#directory ??= mkdtempSync(join(tmpdir(), 'vsg-redis-'));
+    const port = String(this.#port);
     const child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { cwd: this.#directory, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.#process = child;
     await waitForLine(child, /Ready to accept connections/, 'redis-server');
+    child.stdout?.resume();
     this.url = `redis://127.0.0.1:${port}`;
   }
 
   /** A client of the server, for a test to look at or set keys; disconnect it after. */
   client(): Redis {
-    return new Redis(this.url);
+    const client = new Redis(this.url);
+    // While the server is stopped on purpose, the client only retries.
+    client.on('error', () => undefined);
+
+    return client;
   }
 
+  /** Stops the server; its keys are gone. */
   async stop(): Promise<void> {
     const child = this.#process;
-    if (child !== undefined && child.exitCode === null) {
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
       child.kill('SIGTERM');
-      await once(child, 'exit');
+      await exited;
     }
+  }
 
+  /** Stops the server and removes its folder. */
+  async dispose(): Promise<void> {
+    await this.stop();
     if (this.#directory !== undefined) {
       rmSync(this.#directory, { recursive: true, force: true });
     }
