@@ -36,6 +36,14 @@ export interface Tidings {
   domains?: Map<string, KnownDomain>;
 }
 
+/** A domain whose trees another replica's events say changed, to read again before them. */
+export interface RefreshTarget {
+  hostName: string;
+  uuid: string;
+  /** Read every snapshot's XML: a snapshot was redefined, which names alone do not show. */
+  full: boolean;
+}
+
 /** Who holds a lock: a mutation waits a moment for a watcher's, which is short. */
 export type LockHolder = 'watcher' | 'mutation';
 
@@ -65,16 +73,30 @@ export interface ChangeFeed {
   /** The host's domains as last told to every replica; null where nothing is shared. */
   toldDomains(hostName: string): Promise<Map<string, KnownDomain> | null>;
   /**
-   * Tells the events and records what they leave told; under the lock `name` (null: none,
-   * for events that change nothing told).
+   * How many times each domain (and DOMAIN_LIST) of the host has been told, as replicas
+   * share it; empty where nothing is shared. Read before libvirt, and given to `tell`, it
+   * lets a tell based on a reading that another replica's tell overtook be refused.
    */
-  tell(hostName: string, name: string | null, tidings: Tidings): Promise<void>;
+  stamps(hostName: string): Promise<Map<string, string>>;
+  /**
+   * Tells the events and records what they leave told; under the lock `name` (null: none,
+   * for events that change nothing told). Resolves false when nothing was told: the lock
+   * ran out, or `stamp` is given and another tell came since it was read.
+   */
+  tell(hostName: string, name: string | null, tidings: Tidings, stamp?: string): Promise<boolean>;
   /** Tells one report of a job in flight; no lock, nothing recorded. */
   tellJob(event: Omit<SnapshotJobEvent, 'id'>): void;
   /** Calls `listener` when this process starts watching a host another one watched. */
   onTakeOver(listener: (hostName: string) => void): void;
-  /** Takes what leases it can, then keeps them and listens for other replicas' events. */
-  start(refresh: () => Promise<void>): Promise<void>;
+  /**
+   * Takes what leases it can, then keeps them and listens for other replicas' events;
+   * `refresh` reads the domains they name again before their subscribers get them, and
+   * `canWatch` says whether this process can watch a host now (it is connected).
+   */
+  start(
+    refresh: (targets: RefreshTarget[]) => Promise<void>,
+    canWatch: (hostName: string) => boolean,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -129,7 +151,11 @@ export class LocalFeed implements ChangeFeed {
     return null;
   }
 
-  async tell(_hostName: string, _name: string | null, tidings: Tidings): Promise<void> {
+  async stamps(): Promise<Map<string, string>> {
+    return new Map();
+  }
+
+  async tell(_hostName: string, _name: string | null, tidings: Tidings): Promise<boolean> {
     for (const tiding of tidings.events) {
       if (tiding.log === 'snapshots') {
         this.#events.snapshots.append(tiding.event);
@@ -137,6 +163,8 @@ export class LocalFeed implements ChangeFeed {
         this.#events.domains.append(tiding.event);
       }
     }
+
+    return true;
   }
 
   tellJob(event: Omit<SnapshotJobEvent, 'id'>): void {

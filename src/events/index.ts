@@ -7,6 +7,7 @@ export {
   DOMAIN_LIST,
   type KnownDomain,
   LocalFeed,
+  type RefreshTarget,
   snapshotTidings,
   type Tiding,
   type Tidings,

@@ -5,6 +5,7 @@ import {
   type ChangeFeed,
   DOMAIN_LIST,
   type KnownDomain,
+  type RefreshTarget,
   snapshotTidings,
   type Tiding,
 } from './feed.ts';
@@ -84,8 +85,6 @@ export class SnapshotWatcher {
   // Hosts this replica has just begun to watch: the next look compares every domain with
   // what was last told, not with what this replica saw meanwhile.
   readonly #takingOver = new Set<Host>();
-  // Domains (host name and UUID) whose change this replica saw but could not tell yet.
-  readonly #unsettled = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #lastSweep = Date.now();
@@ -196,15 +195,55 @@ export class SnapshotWatcher {
    * tree it knew, and the slower one would then record a tree older than the other's.
    */
   async tick(): Promise<void> {
+    await this.#exclusive(() => this.#look());
+  }
+
+  /**
+   * Reads the domains that other replicas' events name again (the whole XML of those with
+   * a redefinition), as a look of them alone, before those events reach this replica's
+   * subscribers. A domain this replica does not know yet gets a whole look.
+   */
+  async refresh(targets: RefreshTarget[]): Promise<void> {
+    await this.#exclusive(async () => {
+      for (const target of targets) {
+        const host = this.#hosts.find((candidate) => candidate.name === target.hostName);
+        if (host?.connected !== true) {
+          continue;
+        }
+
+        const domain = await host.domainByUuid(target.uuid);
+        if (domain === null || !this.#domains.get(host)?.has(target.uuid)) {
+          await this.#look();
+
+          return;
+        }
+
+        const stamps = await this.#stampsOf(host);
+        await this.#watchDomain(host, domain, target.full, stamps);
+      }
+    });
+  }
+
+  // Runs `work` once no look runs, as the only one: looks never overlap.
+  async #exclusive(work: () => Promise<void>): Promise<void> {
     while (this.#running !== undefined) {
       await this.#running;
     }
 
-    const look = this.#look().finally(() => {
+    if (this.#stopped) {
+      return;
+    }
+
+    const running = work().finally(() => {
       this.#running = undefined;
     });
-    this.#running = look;
-    await look;
+    this.#running = running;
+    await running;
+  }
+
+  // The stamps of what was told of the host's domains, where this process tells.
+  async #stampsOf(host: Host): Promise<Map<string, string>> {
+    return this.#feed.watches(host.name) ? this.#feed.stamps(host.name) : new Map();
   }
 
   async #look(): Promise<void> {
@@ -234,15 +273,17 @@ export class SnapshotWatcher {
     }
 
     const takingOver = this.#takingOver.has(host);
+    // Read before libvirt: a tell of this look is refused if another came since.
+    const stamps = await this.#stampsOf(host);
     const domains = await host.domains();
-    await this.#compareDomains(host, domains, takingOver);
+    await this.#compareDomains(host, domains, takingOver, stamps);
     for (const domain of domains) {
       await host
         .watchLifecycle(domain.uuid)
         .catch((error: unknown) =>
           this.#logger.warn({ err: error, domain: domain.name }, 'no lifecycle events'),
         );
-      await this.#watchDomain(host, domain, sweep || takingOver).catch((error: unknown) =>
+      await this.#watchDomain(host, domain, sweep || takingOver, stamps).catch((error: unknown) =>
         this.#logger.warn({ err: error, domain: domain.name }, 'watching the domain failed'),
       );
     }
@@ -252,10 +293,14 @@ export class SnapshotWatcher {
     }
   }
 
-  async #compareDomains(host: Host, domains: DomainRecord[], takingOver: boolean): Promise<void> {
+  async #compareDomains(
+    host: Host,
+    domains: DomainRecord[],
+    takingOver: boolean,
+    stamps: Map<string, string>,
+  ): Promise<void> {
     const seen = this.#domains.get(host);
     const current = new Map(domains.map((d) => [d.uuid, { name: d.name, state: d.state }]));
-    this.#domains.set(host, current);
     for (const domain of domains) {
       // Every snapshot of a domain defined since the last look is news, also one taken (or
       // redefined) before this look: without a tree to compare with, the first look at the
@@ -274,6 +319,7 @@ export class SnapshotWatcher {
     }
 
     if (!this.#feed.watches(host.name)) {
+      this.#domains.set(host, current);
       for (const uuid of seen?.keys() ?? []) {
         if (!current.has(uuid)) {
           host.forget(uuid);
@@ -283,7 +329,7 @@ export class SnapshotWatcher {
       return;
     }
 
-    await this.#feed.withLock(host.name, DOMAIN_LIST, 'watcher', async () => {
+    const done = await this.#feed.withLock(host.name, DOMAIN_LIST, 'watcher', async () => {
       const told = (await this.#feed.toldDomains(host.name)) ?? seen;
       const events: Tiding[] = [];
       const trees: [string, null][] = [];
@@ -298,21 +344,32 @@ export class SnapshotWatcher {
         }
       }
 
-      for (const [uuid, known] of told ?? []) {
-        if (!current.has(uuid)) {
-          events.push(...(await this.#undefined(host, uuid, known.name)));
-          trees.push([uuid, null]);
+      const gone = [...(told ?? [])].filter(([uuid]) => !current.has(uuid));
+      for (const [uuid, known] of gone) {
+        events.push(...(await this.#undefined(host, uuid, known.name)));
+        trees.push([uuid, null]);
+      }
+
+      const tidings = { events, trees, domains: current };
+      const stamp = stamps.get(DOMAIN_LIST) ?? '0';
+      const sent = await this.#feed.tell(host.name, DOMAIN_LIST, tidings, stamp);
+      if (sent) {
+        for (const [uuid] of gone) {
+          host.forget(uuid);
         }
       }
 
-      await this.#feed.tell(host.name, DOMAIN_LIST, { events, trees, domains: current });
+      return sent;
     });
+    // What was not told is compared again at the next look.
+    if (done?.value === true) {
+      this.#domains.set(host, current);
+    }
   }
 
   // A domain that is gone takes its snapshots with it: one DELETED each, then UNDEFINED.
   async #undefined(host: Host, uuid: string, name: string): Promise<Tiding[]> {
     const tree = (await this.#feed.toldTree(host.name, uuid)) ?? host.knownTree(uuid);
-    host.forget(uuid);
     const deleted =
       tree === undefined
         ? []
@@ -328,7 +385,12 @@ export class SnapshotWatcher {
     return [...deleted, this.#domainEvent(host, 'UNDEFINED', uuid, name, null)];
   }
 
-  async #watchDomain(host: Host, domain: DomainRecord, sweep: boolean): Promise<void> {
+  async #watchDomain(
+    host: Host,
+    domain: DomainRecord,
+    full: boolean,
+    stamps: Map<string, string>,
+  ): Promise<void> {
     const { uuid } = domain;
     const generation = host.generation(uuid);
     if (host.isBusy(uuid)) {
@@ -336,9 +398,8 @@ export class SnapshotWatcher {
     }
 
     const known = host.knownTree(uuid);
-    const unsettled = this.#unsettled.has(`${host.name}\n${uuid}`);
     let tree: SnapshotTree;
-    if (known !== undefined && !sweep && !unsettled) {
+    if (known !== undefined && !full && !host.isUnsettled(uuid)) {
       const summary = await settledSummary(host, uuid, known);
       if (summary === null) {
         return;
@@ -360,22 +421,34 @@ export class SnapshotWatcher {
     }
 
     const changed = { hostName: host.name, uuid, name: domain.name };
-    const told = await this.#feed.withLock(host.name, uuid, 'watcher', async () => {
-      // What replicas share as told wins over what this one saw: another may have told since.
-      const shared = await this.#feed.toldTree(host.name, uuid);
-      const told = shared ?? known;
-      const changes = told === undefined ? [] : diffTrees(told, tree, { kind: 'external' });
-      if (changes.length > 0 || shared === null) {
+    const done = await this.#feed
+      .withLock(host.name, uuid, 'watcher', async () => {
+        // What replicas share as told wins over what this one saw: another may have told
+        // since. A tell is refused when one came after this look read the stamps, since
+        // what this look read of libvirt may be older than what that one told.
+        const shared = await this.#feed.toldTree(host.name, uuid);
+        const told = shared ?? known;
+        const changes = told === undefined ? [] : diffTrees(told, tree, { kind: 'external' });
+        if (changes.length === 0 && shared !== null) {
+          return true;
+        }
+
         const events = snapshotTidings(changed, changes, 'EXTERNAL');
-        await this.#feed.tell(host.name, uuid, { events, trees: [[uuid, tree]] });
-      }
-    });
-    // A mutation on another replica holds the domain: what this look saw is kept for queries,
-    // but compared with what was told again next time.
-    if (told === undefined) {
-      this.#unsettled.add(`${host.name}\n${uuid}`);
+        const stamp = stamps.get(uuid) ?? '0';
+
+        return this.#feed.tell(host.name, uuid, { events, trees: [[uuid, tree]] }, stamp);
+      })
+      .catch((error: unknown) => {
+        this.#logger.warn({ err: error, domain: domain.name }, 'a change was not told');
+
+        return undefined;
+      });
+    // Not told (another replica holds the domain, or told since, or Redis failed): what this
+    // look saw is kept for queries, and compared with what was told again next time, in full.
+    if (done?.value === true) {
+      host.settle(uuid);
     } else {
-      this.#unsettled.delete(`${host.name}\n${uuid}`);
+      host.unsettle(uuid);
     }
   }
 

@@ -79,6 +79,9 @@ export class Host {
   readonly #provisional = new WeakSet<SnapshotTree>();
   readonly #versions = new Map<string, Map<string, SnapshotTree>>();
   readonly #generations = new Map<string, number>();
+  // Domains whose change this process saw but could not tell (replicas): compared in full
+  // with what was told at the next look.
+  readonly #unsettled = new Set<string>();
   // Each domain's lifecycle registration (undefined while it is being made).
   readonly #lifecycle = new Map<string, (() => Promise<void>) | undefined>();
   #lifecycleListener: ((uuid: string | null, event: number) => void) | undefined;
@@ -109,6 +112,11 @@ export class Host {
     const keepAlive = this.#remote ? DEFAULT_KEEP_ALIVE : null;
     this.#keepAlive = config.keepAlive === undefined ? keepAlive : config.keepAlive;
     this.#logger = logger.child({ host: config.name });
+  }
+
+  /** The host's logger: what is logged of it says which host. */
+  get logger(): Logger {
+    return this.#logger;
   }
 
   /** Opens the connection; a host that cannot be reached stays listed, not connected. */
@@ -411,6 +419,22 @@ export class Host {
     this.#versions.delete(uuid);
     this.#parsed.delete(uuid);
     this.#generations.delete(uuid);
+    this.#unsettled.delete(uuid);
+  }
+
+  /** Marks the domain's last change as not told yet: the next look compares it in full. */
+  unsettle(uuid: string): void {
+    this.#unsettled.add(uuid);
+  }
+
+  /** The domain's changes are all told. */
+  settle(uuid: string): void {
+    this.#unsettled.delete(uuid);
+  }
+
+  /** Whether the domain has a change this process saw but could not tell yet. */
+  isUnsettled(uuid: string): boolean {
+    return this.#unsettled.has(uuid);
   }
 
   /** The domains the server knows the snapshots of. */

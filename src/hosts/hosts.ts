@@ -55,7 +55,10 @@ export class Hosts {
       sweepMs: config.sweepIntervalMs,
     });
     feed.onTakeOver((hostName) => watcher.takeOver(hostName));
-    await feed.start(() => watcher.lookNow());
+    await feed.start(
+      (targets) => watcher.refresh(targets),
+      (hostName) => hosts.find((host) => host.name === hostName)?.connected === true,
+    );
     await watcher.start();
 
     return new Hosts(libvirt, hosts, events, feed, watcher);

@@ -1,5 +1,5 @@
 import { ApiError, conflict, notFound } from '../errors.ts';
-import { type ChangeCause, diffTrees, snapshotTidings } from '../events/index.ts';
+import { type ChangeCause, diffTrees, snapshotTidings, type Tidings } from '../events/index.ts';
 import type { DomainRecord, Host } from './host.ts';
 import {
   type DeleteScopeName,
@@ -101,10 +101,10 @@ async function observed<T>(
   const told = shared ?? known;
   const missed = told === undefined ? [] : diffTrees(told, before, { kind: 'external' });
   if (missed.length > 0 || shared === null) {
-    await host.feed.tell(host.name, uuid, {
-      events: snapshotTidings(changed, missed, 'EXTERNAL'),
-      trees: [[uuid, before]],
-    });
+    const events = snapshotTidings(changed, missed, 'EXTERNAL');
+    if (!(await host.feed.tell(host.name, uuid, { events, trees: [[uuid, before]] }))) {
+      throw conflict('DOMAIN_BUSY', 'the domain was released before it could change; try again');
+    }
   }
 
   assertTreeVersion(host, uuid, before, guard.expectedTreeVersion);
@@ -115,13 +115,27 @@ async function observed<T>(
     // Also after a failure: a delete made one snapshot at a time may have got part way.
     const after = await host.snapshotTree(uuid);
     host.remember(uuid, after);
-    await host.feed.tell(host.name, uuid, {
+    await tellDone(host, uuid, {
       events: snapshotTidings(changed, diffTrees(before, after, cause(before)), 'API'),
       trees: [[uuid, after]],
     });
   }
 
   return { value, before, after: host.knownTree(uuid) as SnapshotTree };
+}
+
+// Tells what a mutation did. libvirt has done it: a tell that fails (Redis gone, the lock run
+// out) must not turn the answer into a failure, which a client would retry. The domain is
+// compared in full with what was told at the next look, which tells what this did not.
+async function tellDone(host: Host, uuid: string, tidings: Tidings): Promise<void> {
+  const told = await host.feed.tell(host.name, uuid, tidings).catch((error: unknown) => {
+    host.logger.warn({ err: error, domainUuid: uuid }, 'a change made was not told');
+
+    return false;
+  });
+  if (!told) {
+    host.unsettle(uuid);
+  }
 }
 
 async function domainOf(host: Host, uuid: string): Promise<DomainRecord> {
