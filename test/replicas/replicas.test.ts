@@ -430,4 +430,44 @@ describe('three replicas over Redis', () => {
     await untilAll([received], ['CREATED after API'], EVENT_DEADLINE_MS);
     expect(await virshSnapshots(domain)).toEqual(['after', 'before']);
   }, 90_000);
+
+  it('delivers what a replica missed while its pub/sub connection was down, once', async () => {
+    if (replicas.length === 0) {
+      replicas = await startReplicas(2);
+    }
+
+    const live: Replica[] = [];
+    for (const replica of replicas) {
+      if ((await replica.watches(URI).catch(() => null)) !== null) {
+        live.push(replica);
+      }
+    }
+
+    const domain = await domains.create();
+    const [replica] = live as [Replica];
+    const { domain: found } = await data(replica, ReplicaDomainDocument, { name: domain.name });
+    const domainId = found?.id as string;
+    const received = live.map((each) => {
+      const client = wsClient(each.url, { lazy: false });
+      clients.push(client);
+
+      return new Received(client.subscribe(ReplicaSnapshotEventsDocument, { domainId }));
+    });
+    for (const each of live) {
+      while (!(await each.subscribers('snapshots'))) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+
+    // Every replica's pub/sub connection drops; the change is published before they are back.
+    await redisClient.client('KILL', 'TYPE', 'pubsub');
+    await data(replica, ReplicaCreateDocument, { domainId, name: 'in-the-gap' });
+    await data(replica, ReplicaCreateDocument, { domainId, name: 'after-the-gap' });
+    const both = ['CREATED in-the-gap API', 'CREATED after-the-gap API'];
+    await untilAll(received, both, EVENT_DEADLINE_MS);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const subscriber of received) {
+      expect(subscriber.briefs()).toEqual(both);
+    }
+  }, 60_000);
 });
