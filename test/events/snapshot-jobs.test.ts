@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Connection, Libvirt } from '../../src/ffi/index.ts';
+import { type Connection, Libvirt, SnapshotDeleteFlags } from '../../src/ffi/index.ts';
 import { encodeGlobalID } from '../../src/resolvers/builder.ts';
 import { encodeKey } from '../../src/resolvers/ids.ts';
 import { startTestServer, type TestServer } from '../support/graphql-server.ts';
@@ -260,37 +260,65 @@ describe('snapshot jobs on libvirtd with QEMU', () => {
       made.push(domain);
       const { id } = await domainIds(quick, domain.name);
       const jobs = await subscribeJobs(quick, quickClient, id);
-
-      const started = Date.now();
-      const timedOut = await quick.request(JobsCreateDocument, {
-        input: liveSnapshot(id, domain, 'slow'),
-      });
-      expect(Date.now() - started).toBeLessThan(3000);
-      expect(timedOut.errors?.[0]?.extensions?.code).toBe('LIBVIRT_ERROR');
-      expect(timedOut.errors?.[0]?.message).toMatch(/did not finish within 50 ms/);
-      const reports = await nextJob(jobs);
-      expect(reports.at(-1)).toMatchObject({
-        phase: 'FAILED',
-        error: timedOut.errors?.[0]?.message,
-      });
-
-      // The server's lock is free at once: a dry run is not refused as DOMAIN_BUSY.
       const [host] = quick.hosts.list();
       const uuid = (await host?.domainByName(domain.name))?.uuid ?? '';
-      const missing = encodeGlobalID('Snapshot', encodeKey([URI, uuid, 'none']));
-      const dryRun = await quick.request(JobsDeleteDocument, {
-        input: { snapshotId: missing, dryRun: true },
-      });
-      expect(dryRun.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
-      // libvirt aborted the snapshot: it never appears.
-      const job = await domain.domain.jobInfo();
-      for (let waited = 0; job.type !== 'NONE' && waited < 50; waited++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        Object.assign(job, await domain.domain.jobInfo());
+      // An abort libvirt accepts before QEMU saves memory, or once it has, changes nothing:
+      // on a busy machine the snapshot may end before an abort lands, which the server's
+      // answer allows for. So up to three tries, and one of them must end aborted.
+      const finishedAnyway: string[] = [];
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const name = `slow-${attempt}`;
+        const started = Date.now();
+        const timedOut = await quick.request(JobsCreateDocument, {
+          input: liveSnapshot(id, domain, name),
+        });
+        expect(Date.now() - started).toBeLessThan(3000);
+        expect(timedOut.errors?.[0]?.extensions?.code).toBe('LIBVIRT_ERROR');
+        expect(timedOut.errors?.[0]?.message).toMatch(/did not finish within 50 ms/);
+        const reports = await nextJob(jobs);
+        expect(reports.at(-1)).toMatchObject({
+          phase: 'FAILED',
+          error: timedOut.errors?.[0]?.message,
+        });
+
+        // The server's lock is free at once: a dry run is not refused as DOMAIN_BUSY.
+        const missing = encodeGlobalID('Snapshot', encodeKey([URI, uuid, 'none']));
+        const dryRun = await quick.request(JobsDeleteDocument, {
+          input: { snapshotId: missing, dryRun: true },
+        });
+        expect(dryRun.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+        const job = await domain.domain.jobInfo();
+        for (let waited = 0; job.type !== 'NONE' && waited < 50; waited++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          Object.assign(job, await domain.domain.jobInfo());
+        }
+        expect(job.type).toBe('NONE');
+
+        // The server comes to answer what libvirt has, whichever way it went.
+        const inLibvirt = (await domain.domain.snapshotListNames()).sort();
+        const answered = async () =>
+          Object.keys((await domainIds(quick, domain.name)).snapshots).sort();
+        for (let waited = 0; waited < 30; waited++) {
+          if (JSON.stringify(await answered()) === JSON.stringify(inLibvirt)) {
+            break;
+          }
+
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(await answered()).toEqual(inLibvirt);
+        if (!inLibvirt.includes(name)) {
+          break;
+        }
+
+        finishedAnyway.push(name);
+        const snapshot = await domain.domain.snapshotLookupByName(name);
+        await snapshot.delete(SnapshotDeleteFlags.METADATA_ONLY);
+        await snapshot.free();
       }
-      expect(job.type).toBe('NONE');
-      expect(Object.keys((await domainIds(quick, domain.name)).snapshots)).toEqual([]);
+
+      expect(finishedAnyway.length, `libvirt finished ${finishedAnyway}`).toBeLessThan(3);
       jobs.unsubscribe();
     } finally {
       await quickClient.dispose();
