@@ -1,9 +1,8 @@
-import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import type { CallRequest, CallResponse } from './call-thread.ts';
 import type { CallName, Calls } from './calls.ts';
 import { LibvirtError } from './libvirt-error.ts';
-import { startThread } from './thread.ts';
+import { startThread, threadReady } from './thread.ts';
 
 interface PendingCall {
   resolve: (value: unknown) => void;
@@ -46,10 +45,7 @@ export class CallPool {
     const threads = await Promise.all(
       Array.from({ length: size }, async () => {
         const worker = startThread('call-thread');
-        const [first] = (await once(worker, 'message')) as [unknown];
-        if (first !== 'ready') {
-          throw new Error(`a call thread answered ${String(first)} instead of ready`);
-        }
+        await threadReady(worker, 'call thread');
 
         return { worker, pending: new Map<number, PendingCall>() };
       }),

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import type { EventLoopThreadData } from './event-loop-thread.ts';
 import { invoke, libvirtFunctionAddress, loadLibraries, takeLastError } from './native.ts';
-import { startThread } from './thread.ts';
+import { startThread, threadReady } from './thread.ts';
 
 let registered = false;
 
@@ -43,10 +43,7 @@ export class EventLoop {
     const stop = new SharedArrayBuffer(4);
     const data: EventLoopThreadData = { stop };
     const worker = startThread('event-loop-thread', { workerData: data });
-    const [first] = (await once(worker, 'message')) as [unknown];
-    if (first !== 'ready') {
-      throw new Error(`the event-loop thread answered ${JSON.stringify(first)}`);
-    }
+    await threadReady(worker, 'event-loop thread');
 
     return new EventLoop(worker, new Int32Array(stop));
   }
