@@ -197,18 +197,30 @@ describe('jobInfo', () => {
 
   it('shows a live external snapshot with memory saving the memory while it runs', async () => {
     const { domain, directory } = await memoryDomain();
-    const memoryFile = join(directory, 'live.mem');
+    const take = async (name: string) => {
+      const polled = await pollJobDuring(domain, () =>
+        domain.snapshotCreateXML(externalSnapshotXml(name, directory), SnapshotCreateFlags.LIVE),
+      );
+      expect(polled.outcome.status).toBe('fulfilled');
+      expect(polled.pollFailures).toEqual([]);
+      if (polled.outcome.status === 'fulfilled') {
+        const snapshot = polled.outcome.value;
+        disposers.push(() => snapshot.free());
+      }
 
-    const polled = await pollJobDuring(domain, () =>
-      domain.snapshotCreateXML(externalSnapshotXml('live', directory), SnapshotCreateFlags.LIVE),
-    );
+      return polled;
+    };
 
-    expect(polled.outcome.status).toBe('fulfilled');
-    expect(polled.pollFailures).toEqual([]);
-    if (polled.outcome.status === 'fulfilled') {
-      const snapshot = polled.outcome.value;
-      disposers.push(() => snapshot.free());
+    // On a busy machine the job's first step, which holds queries back to the end, can
+    // outlast every poll libvirt takes from one client: then nothing was seen, and one more
+    // snapshot is taken. A binding that reads the job wrongly fails both.
+    let name = 'live';
+    let polled = await take(name);
+    if (polled.samples.every(({ answeredMs }) => answeredMs >= polled.finishedMs)) {
+      name = 'live-again';
+      polled = await take(name);
     }
+    const memoryFile = join(directory, `${name}.mem`);
     // Answers that came while virDomainSnapshotCreateXML still blocked its call thread.
     const progress = inProgress(polled);
     expect(progress.length, JSON.stringify(polled.samples)).toBeGreaterThanOrEqual(2);
