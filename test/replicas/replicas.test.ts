@@ -176,6 +176,14 @@ async function startReplicas(count: number): Promise<Replica[]> {
 }
 
 /** The one replica of `all` that watches the host, once there is exactly one. */
+/** The replicas no test has ended; throws, saying why, if one of them died by itself. */
+async function liveReplicas(): Promise<Replica[]> {
+  const live = replicas.filter((replica) => !replica.ended);
+  await Promise.all(live.map((replica) => replica.assertAlive()));
+
+  return live;
+}
+
 async function watcherOf(all: Replica[]): Promise<Replica> {
   const deadline = Date.now() + TAKE_OVER_DEADLINE_MS;
   let watching: Replica[] = [];
@@ -316,12 +324,7 @@ describe('three replicas over Redis', () => {
       replicas = await startReplicas(2);
     }
 
-    const live: Replica[] = [];
-    for (const replica of replicas) {
-      if ((await replica.watches(URI).catch(() => null)) !== null) {
-        live.push(replica);
-      }
-    }
+    const live = await liveReplicas();
 
     // A domain defined now is told once to every replica's subscribers, by the watching one.
     const domainEvents = live.map((replica) => {
@@ -394,12 +397,7 @@ describe('three replicas over Redis', () => {
       replicas = await startReplicas(2);
     }
 
-    const live: Replica[] = [];
-    for (const replica of replicas) {
-      if ((await replica.watches(URI).catch(() => null)) !== null) {
-        live.push(replica);
-      }
-    }
+    const live = await liveReplicas();
 
     const [replica, other] = live as [Replica, Replica];
     const domain = await domains.create();
@@ -436,12 +434,7 @@ describe('three replicas over Redis', () => {
       replicas = await startReplicas(2);
     }
 
-    const live: Replica[] = [];
-    for (const replica of replicas) {
-      if ((await replica.watches(URI).catch(() => null)) !== null) {
-        live.push(replica);
-      }
-    }
+    const live = await liveReplicas();
 
     const domain = await domains.create();
     const [replica] = live as [Replica];

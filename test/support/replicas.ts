@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
 const START_MS = 30_000;
+// How much of a replica's output is kept for a failure to show.
+const OUTPUT_KEPT = 8000;
 
 /** A free TCP port on loopback, as the kernel hands one out. */
 async function freePort(): Promise<number> {
@@ -106,11 +108,38 @@ export class Replica {
   readonly #process: ChildProcess;
   readonly url: string;
   readonly origin: string;
+  /** Whether a test ended it on purpose ({@link kill} or {@link stop}). */
+  ended = false;
+  // The end of what the replica wrote, for a test that finds it gone to say why.
+  #output = '';
 
   private constructor(child: ChildProcess, url: string) {
     this.#process = child;
     this.url = url;
     this.origin = new URL(url).origin;
+    const keep = (chunk: Buffer) => {
+      this.#output = (this.#output + chunk.toString()).slice(-OUTPUT_KEPT);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+  }
+
+  /**
+   * Throws, with how the process ended and the end of its output, when the replica has
+   * exited though no test ended it, or does not answer /readyz.
+   */
+  async assertAlive(): Promise<void> {
+    const { exitCode, signalCode, pid } = this.#process;
+    const failure =
+      exitCode !== null || signalCode !== null
+        ? `exited (code ${exitCode}, signal ${signalCode})`
+        : await fetch(`${this.origin}/readyz`).then(
+            () => null,
+            (error: unknown) => `does not answer /readyz (${String(error)})`,
+          );
+    if (failure !== null) {
+      throw new Error(`replica ${pid} ${failure}; the end of its output:\n${this.#output}`);
+    }
   }
 
   /** Starts `bin/virt-snapshot-graphql.js` with `args` on a free port; resolves once it serves. */
@@ -132,10 +161,7 @@ export class Replica {
     // Read on, so that a full pipe never stops the replica; VSG_REPLICA_LOGS=DIRECTORY keeps
     // what each replica writes, for a failure to be looked into.
     const logs = process.env.VSG_REPLICA_LOGS;
-    if (logs === undefined) {
-      child.stdout?.resume();
-      child.stderr?.resume();
-    } else {
+    if (logs !== undefined) {
       const file = createWriteStream(join(logs, `replica-${child.pid}.log`));
       child.stdout?.pipe(file);
       child.stderr?.pipe(file);
@@ -162,6 +188,7 @@ export class Replica {
 
   /** Ends the process at once (SIGKILL): no lease or lock is given back. */
   async kill(): Promise<void> {
+    this.ended = true;
     if (this.#process.exitCode === null && this.#process.signalCode === null) {
       this.#process.kill('SIGKILL');
       await once(this.#process, 'exit');
@@ -170,6 +197,7 @@ export class Replica {
 
   /** Stops the process as a service manager would: SIGTERM, then SIGKILL after 10 s. */
   async stop(): Promise<void> {
+    this.ended = true;
     if (this.#process.exitCode === null && this.#process.signalCode === null) {
       const exited = once(this.#process, 'exit');
       this.#process.kill('SIGTERM');
