@@ -219,7 +219,20 @@ export class SnapshotWatcher {
         }
 
         const stamps = await this.#stampsOf(host);
-        await this.#watchDomain(host, domain, target.full, stamps);
+        const read = await this.#watchDomain(host, domain, target.full, stamps).then(
+          () => true,
+          (error: unknown) => {
+            this.#logger.warn({ err: error, domain: domain.name }, 'watching the domain failed');
+
+            return false;
+          },
+        );
+        if (!read) {
+          // Undefined meanwhile, most likely: a whole look tells what became of it.
+          await this.#look();
+
+          return;
+        }
       }
     });
   }
@@ -237,7 +250,9 @@ export class SnapshotWatcher {
     const running = work().finally(() => {
       this.#running = undefined;
     });
-    this.#running = running;
+    // Whoever waits for their turn waits for this work to end, not for it to succeed: its
+    // failure is its caller's alone.
+    this.#running = running.catch(() => undefined);
     await running;
   }
 
