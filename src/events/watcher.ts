@@ -211,24 +211,14 @@ export class SnapshotWatcher {
           continue;
         }
 
+        // A domain new to this replica, or one that cannot be read (undefined meanwhile,
+        // most likely), gets a whole look, which tells what became of it.
         const domain = await host.domainByUuid(target.uuid);
-        if (domain === null || !this.#domains.get(host)?.has(target.uuid)) {
-          await this.#look();
-
-          return;
-        }
-
-        const stamps = await this.#stampsOf(host);
-        const read = await this.#watchDomain(host, domain, target.full, stamps).then(
-          () => true,
-          (error: unknown) => {
-            this.#logger.warn({ err: error, domain: domain.name }, 'watching the domain failed');
-
-            return false;
-          },
-        );
+        const read =
+          domain !== null &&
+          this.#domains.get(host)?.has(target.uuid) === true &&
+          (await this.#tryWatchDomain(host, domain, target.full, await this.#stampsOf(host)));
         if (!read) {
-          // Undefined meanwhile, most likely: a whole look tells what became of it.
           await this.#look();
 
           return;
@@ -298,9 +288,7 @@ export class SnapshotWatcher {
         .catch((error: unknown) =>
           this.#logger.warn({ err: error, domain: domain.name }, 'no lifecycle events'),
         );
-      await this.#watchDomain(host, domain, sweep || takingOver, stamps).catch((error: unknown) =>
-        this.#logger.warn({ err: error, domain: domain.name }, 'watching the domain failed'),
-      );
+      await this.#tryWatchDomain(host, domain, sweep || takingOver, stamps);
     }
 
     if (takingOver) {
@@ -398,6 +386,23 @@ export class SnapshotWatcher {
           );
 
     return [...deleted, this.#domainEvent(host, 'UNDEFINED', uuid, name, null)];
+  }
+
+  // #watchDomain, with a failure logged: whether it read the domain.
+  #tryWatchDomain(
+    host: Host,
+    domain: DomainRecord,
+    full: boolean,
+    stamps: Map<string, string>,
+  ): Promise<boolean> {
+    return this.#watchDomain(host, domain, full, stamps).then(
+      () => true,
+      (error: unknown) => {
+        this.#logger.warn({ err: error, domain: domain.name }, 'watching the domain failed');
+
+        return false;
+      },
+    );
   }
 
   async #watchDomain(

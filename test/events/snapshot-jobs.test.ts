@@ -86,7 +86,7 @@ describe('snapshot jobs on the test driver', () => {
     fixture.dispose();
   });
 
-  it('reports each create, revert and delete as STARTED then COMPLETED, one ID per job', async () => {
+  it('reports each create, revert and delete as STARTED then COMPLETED, one ID a job', async () => {
     const vm = await domainIds(server, 'vm');
     const jobs = await subscribeJobs(server, client, vm.id);
 
@@ -128,7 +128,7 @@ describe('snapshot jobs on the test driver', () => {
     jobs.unsubscribe();
   });
 
-  it('reports FAILED with libvirt’s error, and no job for a mutation refused before libvirt', async () => {
+  it('reports FAILED with libvirt’s error; no job for a mutation refused before it', async () => {
     const vm = await domainIds(server, 'vm');
     const jobs = await subscribeJobs(server, client, vm.id);
 
@@ -247,7 +247,7 @@ describe('snapshot jobs on libvirtd with QEMU', () => {
     jobs.unsubscribe();
   });
 
-  it('fails a job that outlives the timeout, aborts it in libvirt and frees the domain', async () => {
+  it('fails a job that outlives the timeout, aborts it in libvirt, frees the domain', async () => {
     const quick = await startTestServer({
       uris: [URI],
       watchIntervalMs: 3_600_000,
@@ -300,14 +300,7 @@ describe('snapshot jobs on libvirtd with QEMU', () => {
         const inLibvirt = (await domain.domain.snapshotListNames()).sort();
         const answered = async () =>
           Object.keys((await domainIds(quick, domain.name)).snapshots).sort();
-        for (let waited = 0; waited < 30; waited++) {
-          if (JSON.stringify(await answered()) === JSON.stringify(inLibvirt)) {
-            break;
-          }
-
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        expect(await answered()).toEqual(inLibvirt);
+        await expect.poll(answered, { timeout: 3000, interval: 100 }).toEqual(inLibvirt);
         if (!inLibvirt.includes(name)) {
           break;
         }

@@ -74,7 +74,7 @@ describe('SnapshotWatcher.refresh on libvirtd with QEMU', () => {
     expect(unhandled).toEqual([]);
   });
 
-  it('gives a failed refresh to its caller alone, not to the look waiting for its turn', async () => {
+  it('gives a failed refresh to its caller, not to the look waiting for its turn', async () => {
     const find = host.domainByUuid.bind(host);
     // As when the connection drops in the middle of the refresh.
     host.domainByUuid = async () => {

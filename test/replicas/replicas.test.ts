@@ -175,7 +175,6 @@ async function startReplicas(count: number): Promise<Replica[]> {
   return Promise.all(Array.from({ length: count }, () => Replica.start(args)));
 }
 
-/** The one replica of `all` that watches the host, once there is exactly one. */
 /** The replicas no test has ended; throws, saying why, if one of them died by itself. */
 async function liveReplicas(): Promise<Replica[]> {
   const live = replicas.filter((replica) => !replica.ended);
@@ -184,6 +183,33 @@ async function liveReplicas(): Promise<Replica[]> {
   return live;
 }
 
+/** A graphql-ws client of `replica`, disposed of after the tests. */
+function clientOf(replica: Replica): WsClient {
+  const client = wsClient(replica.url, { lazy: false });
+  clients.push(client);
+
+  return client;
+}
+
+/** Waits until `replica` counts a subscriber of `log`: a subscription made is live. */
+async function subscribed(replica: Replica, log: 'snapshots' | 'domains' | 'jobs') {
+  while (!(await replica.subscribers(log))) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** One live subscriber of the domain's snapshotEvents on each replica of `on`. */
+async function snapshotSubscribers(on: Replica[], domainId: string): Promise<Received[]> {
+  const received = on.map(
+    (replica) =>
+      new Received(clientOf(replica).subscribe(ReplicaSnapshotEventsDocument, { domainId })),
+  );
+  await Promise.all(on.map((replica) => subscribed(replica, 'snapshots')));
+
+  return received;
+}
+
+/** The one replica of `all` that watches the host, once there is exactly one. */
 async function watcherOf(all: Replica[]): Promise<Replica> {
   const deadline = Date.now() + TAKE_OVER_DEADLINE_MS;
   let watching: Replica[] = [];
@@ -212,18 +238,7 @@ describe('three replicas over Redis', () => {
     });
     const domainId = found?.id as string;
 
-    const received = replicas.map((replica) => {
-      const client = wsClient(replica.url, { lazy: false });
-      clients.push(client);
-
-      return new Received(client.subscribe(ReplicaSnapshotEventsDocument, { domainId }));
-    });
-    // The subscriptions are live once each replica counts its subscriber.
-    for (const replica of replicas) {
-      while (!(await replica.subscribers('snapshots'))) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    const received = await snapshotSubscribers(replicas, domainId);
     await data(replicas[0] as Replica, ReplicaCreateDocument, { domainId, name: 'r0' });
     await untilAll(received, ['CREATED r0 API'], EVENT_DEADLINE_MS);
 
@@ -302,11 +317,9 @@ describe('three replicas over Redis', () => {
 
     // A monitor that reconnects to another replica replays from an ID it had there.
     const [seen, other] = [listening[0] as Received, survivors[1] as Replica];
-    const client = wsClient(other.url, { lazy: false });
-    clients.push(client);
     const after = seen.events[2]?.id as string;
     const replayed = new Received(
-      client.subscribe(ReplicaSnapshotEventsDocument, { domainId, after }),
+      clientOf(other).subscribe(ReplicaSnapshotEventsDocument, { domainId, after }),
     );
     await until(() => replayed.events.length >= seen.events.length - 3, EVENT_DEADLINE_MS);
     expect(replayed.events.map((event) => event.id)).toEqual(
@@ -327,17 +340,10 @@ describe('three replicas over Redis', () => {
     const live = await liveReplicas();
 
     // A domain defined now is told once to every replica's subscribers, by the watching one.
-    const domainEvents = live.map((replica) => {
-      const client = wsClient(replica.url, { lazy: false });
-      clients.push(client);
-
-      return client.subscribe(ReplicaDomainEventsDocument);
-    });
-    for (const replica of live) {
-      while (!(await replica.subscribers('domains'))) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    const domainEvents = live.map((replica) =>
+      clientOf(replica).subscribe(ReplicaDomainEventsDocument),
+    );
+    await Promise.all(live.map((replica) => subscribed(replica, 'domains')));
 
     const domain = await domains.create();
     for (const subscriber of domainEvents) {
@@ -373,12 +379,9 @@ describe('three replicas over Redis', () => {
     }
 
     // A job's reports reach every replica's subscribers, whichever replica runs it.
-    const client = wsClient((live.at(-1) as Replica).url, { lazy: false });
-    clients.push(client);
-    const jobs = client.subscribe(ReplicaSnapshotJobsDocument, { domainId });
-    while (!(await (live.at(-1) as Replica).subscribers('jobs'))) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const listener = live.at(-1) as Replica;
+    const jobs = clientOf(listener).subscribe(ReplicaSnapshotJobsDocument, { domainId });
+    await subscribed(listener, 'jobs');
 
     await data(replica, ReplicaCreateDocument, { domainId, name: 'after' });
     expect(await virshSnapshots(domain)).toEqual(['after', 'kept']);
@@ -417,15 +420,10 @@ describe('three replicas over Redis', () => {
     // Back, empty: the replicas reconnect, one takes the lease, changes travel again.
     await redis.start();
     await watcherOf(live);
-    const client = wsClient(other.url, { lazy: false });
-    clients.push(client);
-    const received = new Received(client.subscribe(ReplicaSnapshotEventsDocument, { domainId }));
-    while (!(await other.subscribers('snapshots'))) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const received = await snapshotSubscribers([other], domainId);
 
     await data(replica, ReplicaCreateDocument, { domainId, name: 'after' });
-    await untilAll([received], ['CREATED after API'], EVENT_DEADLINE_MS);
+    await untilAll(received, ['CREATED after API'], EVENT_DEADLINE_MS);
     expect(await virshSnapshots(domain)).toEqual(['after', 'before']);
   }, 90_000);
 
@@ -440,17 +438,7 @@ describe('three replicas over Redis', () => {
     const [replica] = live as [Replica];
     const { domain: found } = await data(replica, ReplicaDomainDocument, { name: domain.name });
     const domainId = found?.id as string;
-    const received = live.map((each) => {
-      const client = wsClient(each.url, { lazy: false });
-      clients.push(client);
-
-      return new Received(client.subscribe(ReplicaSnapshotEventsDocument, { domainId }));
-    });
-    for (const each of live) {
-      while (!(await each.subscribers('snapshots'))) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    const received = await snapshotSubscribers(live, domainId);
 
     // Every replica's pub/sub connection drops; the change is published before they are back.
     await redisClient.client('KILL', 'TYPE', 'pubsub');
