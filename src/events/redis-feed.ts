@@ -376,12 +376,12 @@ export class RedisFeed implements ChangeFeed {
 
     if (told === 1) {
       for (let index = 0; index < writes.length; index += 2) {
-        const key = `${hostName}\n${writes[index]}`;
+        const field = `${hostName}\n${writes[index]}`;
         const value = writes[index + 1] as string;
         if (value === '') {
-          this.#lastTold.delete(key);
+          this.#lastTold.delete(field);
         } else {
-          this.#lastTold.set(key, value);
+          this.#lastTold.set(field, value);
         }
       }
     }
