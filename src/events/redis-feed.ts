@@ -563,10 +563,12 @@ export class RedisFeed implements ChangeFeed {
         );
       }
 
-      await this.#noteTold(news);
       for (const message of news) {
         this.#add(message);
       }
+
+      // After the subscribers have the events: this read is for a rare case, not for them.
+      await this.#noteTold(news);
     }
 
     this.#drainingNow = false;
